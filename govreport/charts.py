@@ -1,0 +1,159 @@
+"""Charts for the annual report: pure functions from data to matplotlib Figures, and deterministic SVG.
+
+Chinese text is set in Noto Sans CJK SC, the font file shipped by the `mplfonts` package (SIL OFL), registered
+with matplotlib once per process. The style is applied through `rc_context` inside each function; nothing
+global is changed. Figures are plain `matplotlib.figure.Figure`s, so no backend or inline display is involved.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import re
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from . import format as fmt
+from .dataset import AgencyData
+
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_FAMILY = "Noto Sans CJK SC"
+CURRENT, PREVIOUS, TEXT = "#1f3a5f", "#a7b1bc", "#333333"  # navy, grey, near-black
+STYLE = {
+    "font.family": [FONT_FAMILY, "DejaVu Sans"],  # DejaVu only as fallback for any glyph Noto lacks
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.edgecolor": "#888888",
+    "axes.labelcolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "text.color": TEXT,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "svg.fonttype": "path",  # glyphs as paths: the browser needs no font
+    "svg.hashsalt": "govreport",  # stable ids, hence byte-identical SVG
+}
+FIGSIZE = (7, 3.5)
+
+
+@functools.cache
+def font_path() -> Path:
+    """The Noto Sans CJK SC file from mplfonts, registered with matplotlib's font manager (once per process)."""
+    path = Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
+    if str(path) not in {f.fname for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(path))
+    return path
+
+
+@contextmanager
+def _style():
+    font_path()
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def _short(label: str) -> str:
+    """A row label without its trailing note: （二）部分公开（区分处理的，…） -> （二）部分公开."""
+    return re.sub(r"(?<=.)（[^（）]*）$", "", label)
+
+
+def _message(fig: Figure, title: str, text: str) -> Figure:
+    ax = fig.subplots()
+    ax.set_title(title)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=12, transform=ax.transAxes)
+    return fig
+
+
+def outcomes_chart(a: AgencyData) -> Figure:
+    """How this year's applications were handled: one horizontal bar per outcome group （一）…（六）."""
+    with _style():
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        title = f"{a.year}年政府信息公开申请办理结果"
+        values = [int(a.s3.loc[[n.code for n in g.leaves()], "total"].sum()) for g in fmt.S3_OUTCOME_GROUPS]
+        total = sum(values)
+        if total == 0:
+            received = int(a.s3.loc[["1", "2"], "total"].sum())
+            return _message(fig, title, "本年度无办结的政府信息公开申请" if received else "本年度未收到政府信息公开申请")
+        ax = fig.subplots()
+        labels = [_short(g.label) for g in fmt.S3_OUTCOME_GROUPS]
+        bars = ax.barh(labels, values, color=CURRENT, height=0.6)
+        ax.bar_label(bars, [f"{v}件（{v / total:.0%}）" for v in values], padding=3)
+        ax.invert_yaxis()  # （一） on top, as in the table
+        ax.set_xlim(0, max(values) * 1.3)  # room for the value labels
+        ax.xaxis.set_visible(False)
+        ax.spines[["bottom", "top", "right"]].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_title(title)
+        return fig
+
+
+def _key_figures(a: AgencyData) -> tuple[dict[str, int], dict[str, int]]:
+    """(applications and appeals, enforcement decisions) of one year, label -> count."""
+    s3, s4 = a.s3["total"], a.s4
+    appeals = {
+        "新收申请": int(s3["1"]),
+        "办结": int(s3["3.7"]),
+        fmt.S4_LABELS["review"]: int(s4["review_total"]),
+        fmt.S4_LABELS["suit"]: int(s4["direct_total"] + s4["after_review_total"]),
+    }
+    decisions = {fmt.S2_LABELS[f"{row}_decisions"][0]: int(a.s2[f"{row}_decisions"])
+                 for row in ("license", "penalty", "enforcement")}
+    return appeals, decisions
+
+
+def _grouped_bars(ax, series: dict[str, dict[str, int]], title: str) -> None:
+    """Bars per category, one bar per year (series: year label -> category -> value)."""
+    n = len(series)
+    width = 0.8 / n
+    categories = list(next(iter(series.values())))
+    for i, ((year, values), color) in enumerate(zip(series.items(), (PREVIOUS, CURRENT)[-n:])):
+        xs = [j + (i - (n - 1) / 2) * width for j in range(len(categories))]
+        bars = ax.bar(xs, list(values.values()), width, label=year, color=color)
+        ax.bar_label(bars, padding=2, fontsize=8)
+    top = max(v for values in series.values() for v in values.values())
+    ax.set_ylim(0, max(top, 1) * 1.15)  # room for the value labels
+    ax.yaxis.set_visible(False)  # the value labels say it
+    ax.spines["left"].set_visible(False)
+    ax.set_xticks(range(len(categories)), categories)
+    ax.tick_params(axis="x", length=0)
+    ax.set_title(title, fontsize=10)
+
+
+def yoy_chart(cur: AgencyData, prev: AgencyData | None) -> Figure:
+    """Key figures of this year against last year: applications and appeals (left), enforcement decisions
+    (right, on its own scale). Without `prev`, this year only."""
+    with _style():
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        years = [prev, cur] if prev is not None else [cur]
+        figures = {f"{y.year}年": _key_figures(y) for y in years}
+        left, right = fig.subplots(1, 2, width_ratios=[4, 3])
+        _grouped_bars(left, {y: f[0] for y, f in figures.items()}, "依申请公开与复议诉讼（件）")
+        _grouped_bars(right, {y: f[1] for y, f in figures.items()}, "行政执法决定（件）")
+        if prev is not None:
+            fig.suptitle(f"{cur.year}年与{prev.year}年主要数据对比", fontsize=11)
+            fig.legend(*left.get_legend_handles_labels(), loc="outside upper right", frameon=False, ncols=2)
+        else:
+            fig.suptitle(f"{cur.year}年主要数据（无上年数据可比）", fontsize=11)
+        return fig
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as deterministic SVG text (glyphs as paths, fixed ids, no date); closes the figure."""
+    buf = io.StringIO()
+    with _style():
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def show(fig: Figure) -> None:
+    """Display the figure in a notebook as inline SVG (image/svg+xml), and close it."""
+    from IPython.display import SVG, display
+
+    display(SVG(to_svg(fig)))

@@ -1,0 +1,164 @@
+"""The computed narrative: Chinese title, preamble, key figures and sentences from one agency's data."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import format as fmt
+from .dataset import Agency, AgencyData
+
+_GROUPS = {g.code: g for g in fmt.S3_OUTCOME_GROUPS}  # （一）…（六） by row code
+_REASON_GROUPS = ("3.3", "3.4")  # 不予公开, 无法提供: their leaf rows are the reasons
+_ORG_COLUMNS = tuple(leaf.code for n in fmt.S3_COLUMN_TREE if n.children for leaf in n.leaves())  # 法人或其他组织
+
+
+def title(agency: Agency, year: int) -> str:
+    """The report title, e.g. 红寺堡区人民政府办公室2022年政府信息公开工作年度报告."""
+    return fmt.TITLE.format(name=agency.name, year=year)
+
+
+def preamble(agency: Agency, year: int) -> str:
+    """The opening paragraph: legal basis, statistical period, where to read the report, contact details."""
+    return (
+        "根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
+        "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，"
+        f"现发布《{title(agency, year)}》，本报告统计数据从{year}年1月1日至12月31日。"
+        f"本报告电子版及更多政府信息均可在{agency.website_name}（{agency.website_url}）查阅或下载，"
+        f"如有疑问或意见建议，请直接与{agency.full_name}联系（地址：{agency.address}；邮编：{agency.postcode}；"
+        f"电话：{agency.phone}；传真：{agency.fax}；电子邮箱：{agency.email}）。"
+    )
+
+
+def percent(part, whole) -> str:
+    """part / whole as a percentage with one decimal, rounded half up, ".0" dropped: 2/5 → "40%", 1/3 → "33.3%"."""
+    value = (Decimal(str(part)) * 100 / Decimal(str(whole))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{_plain(value)}%"
+
+
+def wan(amount) -> str:
+    """A fee in 万元 as published: at most 4 decimals, no trailing zeros: 12.35 → "12.35", 0 → "0"."""
+    return _plain(Decimal(str(amount)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def yoy(cur_value, prev_value) -> str:
+    """The year-over-year phrase for a count: 同比增长40% · 同比下降20% · 与上年持平 · 同比增加5件（上年为0件）."""
+    if cur_value == prev_value:
+        return "与上年持平"
+    if prev_value == 0:
+        return f"同比增加{wan(cur_value)}件（上年为0件）"
+    if cur_value > prev_value:
+        return f"同比增长{percent(cur_value - prev_value, prev_value)}"
+    return f"同比下降{percent(prev_value - cur_value, prev_value)}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """An agency's narrative text split into paragraphs at blank lines (stripped, empty ones dropped)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def _group_total(a: AgencyData, code: str) -> int:
+    return int(sum(a.s3.loc[n.code, "total"] for n in _GROUPS[code].leaves()))
+
+
+def figures(cur: AgencyData) -> dict:
+    """The key numbers of sections 二–四 as plain ints/floats (JSON-serialisable)."""
+    total = cur.s3["total"]
+    received, carried, concluded = int(total["1"]), int(total["2"]), int(total["3.7"])
+    denominator = received + carried
+    s4 = cur.s4
+    return {
+        "received": received,
+        "carried_over": carried,
+        "concluded": concluded,
+        "completion_rate": concluded / denominator if denominator else None,
+        "disclosed": _group_total(cur, "3.1"),
+        "partial": _group_total(cur, "3.2"),
+        "refused": _group_total(cur, "3.3"),
+        "unable": _group_total(cur, "3.4"),
+        "unprocessed": _group_total(cur, "3.5"),
+        "other": _group_total(cur, "3.6"),
+        "carried_forward": int(total["4"]),
+        "reviews": int(s4["review_total"]),
+        "reviews_corrected": int(s4["review_corrected"]),
+        "suits": int(s4["direct_total"] + s4["after_review_total"]),
+        "suits_corrected": int(s4["direct_corrected"] + s4["after_review_corrected"]),
+        "legal_person_applications": int(sum(cur.s3.loc["1", c] for c in _ORG_COLUMNS)),
+        "fees": float(cur.s2["fees_amount"]),
+    }
+
+
+def _short(label: str) -> str:
+    """A row label without its numbering and its parenthetical note: （二）部分公开（区分…） → 部分公开."""
+    return re.sub(r"^(（[一二三四五六七八九十]+）|\d+\.)|（[^）]*）$", "", label)
+
+
+def _applications(f: dict, year: int) -> str:
+    received, carried = f["received"], f["carried_over"]
+    if received + carried == 0:
+        return f"{year}年，本机关全年未收到政府信息公开申请，无上年结转申请。"
+    opening = f"新收政府信息公开申请{received}件" if received else "全年未收到新的政府信息公开申请"
+    rate = percent(f["concluded"], received + carried)
+    return f"{year}年，本机关{opening}，上年结转{carried}件，办结{f['concluded']}件，办结率{rate}。"
+
+
+def _shares(a: AgencyData, concluded: int) -> str | None:
+    if not concluded:
+        return None
+    parts = [f"{_short(g.label)}{n}件（占{percent(n, concluded)}）"
+             for g in fmt.S3_OUTCOME_GROUPS if (n := _group_total(a, g.code))]
+    return f"办结的申请中，{'，'.join(parts)}。" if parts else None
+
+
+def _reasons(a: AgencyData) -> str | None:
+    rows = [n for g in _REASON_GROUPS for n in _GROUPS[g].leaves()]
+    counts = sorted(((int(a.s3.loc[n.code, "total"]), n) for n in rows if a.s3.loc[n.code, "total"]),
+                    key=lambda x: -x[0])[:2]  # stable: ties keep the format's order
+    if not counts:
+        return None
+    groups = "和".join(_short(_GROUPS[g].label) for g in _REASON_GROUPS)
+    return f"{groups}的主要原因为{'、'.join(f'{_short(n.label)}（{c}件）' for c, n in counts)}。"
+
+
+def _litigation(f: dict) -> str:
+    if f["reviews"] == 0 and f["suits"] == 0:
+        return "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+    return (f"全年因政府信息公开引起行政复议{f['reviews']}件，其中结果纠正{f['reviews_corrected']}件；"
+            f"行政诉讼{f['suits']}件，其中结果纠正{f['suits_corrected']}件。")
+
+
+def _section2(a: AgencyData) -> str:
+    s2 = a.s2
+    docs = [f"制发{row.label}{int(s2[f'{row.code}_issued'])}件，废止{int(s2[f'{row.code}_repealed'])}件，"
+            f"现行有效{int(s2[f'{row.code}_in_force'])}件"
+            for row in fmt.S2_BLOCKS[0].rows  # 规章 only when the agency reports any (most have no rule-making power)
+            if row.code == "normative" or any(s2[f"{row.code}_{c.code}"] for c in fmt.S2_BLOCKS[0].columns)]
+    decisions = "、".join(f"{r.label}决定{int(s2[code])}件"
+                          for b in fmt.S2_BLOCKS for code, r, c in b.cells() if c.code == "decisions")
+    fees_label = fmt.S2_LABELS["fees_amount"][0]
+    return f"{a.year}年，本机关{'；'.join(docs)}；作出{decisions}；收取{fees_label}{wan(s2['fees_amount'])}万元。"
+
+
+def _changes(f: dict, p: dict) -> str:
+    parts = [f"新收申请{yoy(f['received'], p['received'])}", f"办结申请{yoy(f['concluded'], p['concluded'])}"]
+    parts += [f"{label}{yoy(f[key], p[key])}" for key, label in (("reviews", "行政复议"), ("suits", "行政诉讼"))
+              if f[key] or p[key]]
+    return f"{'，'.join(parts)}。"
+
+
+def sentences(cur: AgencyData, prev: AgencyData | None = None) -> list[str]:
+    """The computed narrative, one full Chinese sentence per item (year-over-year changes when `prev` is given)."""
+    f = figures(cur)
+    out = [_applications(f, cur.year)]
+    if f["received"] + f["carried_over"]:
+        out += [s for s in (_shares(cur, f["concluded"]), _reasons(cur)) if s]
+        out.append(f"结转下年度继续办理{f['carried_forward']}件。")
+    out += [_litigation(f), _section2(cur)]
+    if prev is not None:
+        out.append(_changes(f, figures(prev)))
+    return out

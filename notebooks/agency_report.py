@@ -1,0 +1,51 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 政府信息公开工作年度报告 (one agency, one year)
+# Run by `govreport run` / `govreport build` through papermill; only cell outputs reach the HTML.
+# Logic lives in `govreport/`; each cell below shows one part of the report.
+
+# %% tags=["parameters"]
+agency_id = "hongsibu-gov-office"
+year = 2022
+data_dir = "data"
+
+# %%
+from govreport import charts
+from govreport import report as gr
+
+r = gr.load(agency_id, int(year), data_dir)
+gr.show(gr.header_html(r))
+
+# %%
+gr.show(gr.text_section_html(r, "1"))
+gr.show(gr.summary_html(r))
+charts.show(charts.yoy_chart(r.cur, r.prev))
+
+# %%
+gr.show(gr.table_section_html(r, "2"))
+
+# %%
+gr.show(gr.table_section_html(r, "3"))
+charts.show(charts.outcomes_chart(r.cur))
+
+# %%
+gr.show(gr.table_section_html(r, "4"))
+
+# %%
+gr.show(gr.text_section_html(r, "5"))
+gr.show(gr.text_section_html(r, "6"))
+
+# %%
+gr.publish_results(r)
