@@ -9,8 +9,9 @@ from . import build, checks, execute
 from .dataset import DataError, load_previous, load_year
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--year", type=int, required=True, help="report year, e.g. 2022")
+def _common(p: argparse.ArgumentParser, year_help: str = "report year, e.g. 2022 (repeatable)",
+            year_required: bool = True) -> None:
+    p.add_argument("--year", type=int, required=year_required, action="append", help=year_help)
     p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
 
 
@@ -21,7 +22,7 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args) -> int:
-    findings = checks.check_year(load_year(args.data, args.year), load_previous(args.data, args.year))
+    findings = [f for y in args.year for f in checks.check_year(load_year(args.data, y), load_previous(args.data, y))]
     print(checks.findings_table(findings))
     return 1 if checks.has_errors(findings) else 0
 
@@ -38,16 +39,21 @@ def _report(outcomes: list[build.Outcome]) -> int:
 
 
 def cmd_run(args) -> int:
-    return _report(build.build_year(args.data, args.year, args.out, [args.agency], args.notebook, args.strict))
+    return _report([o for y in args.year
+                    for o in build.build_year(args.data, y, args.out, [args.agency], args.notebook, args.strict)])
 
 
 def cmd_build(args) -> int:
     def progress(o: build.Outcome) -> None:
         print(f"  {'ok  ' if o.html else 'FAIL'} {o.agency}", flush=True)
 
-    outcomes = build.build_year(args.data, args.year, args.out, args.agency, args.notebook, args.strict, progress)
+    years = args.year or sorted(int(d.name) for d in args.data.iterdir() if d.name.isdigit() and d.is_dir())
+    outcomes = []
+    for year in years:
+        print(f"{year}:", flush=True)
+        outcomes += build.build_year(args.data, year, args.out, args.agency, args.notebook, args.strict, progress)
     code = _report(outcomes)
-    print(f"reports are in {args.out / str(args.year)}/<agency>/report.html")
+    print("open: " + ", ".join(str(args.out.resolve() / str(y) / "<agency>" / "report.html") for y in years))
     return code
 
 
@@ -67,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     b = sub.add_parser("build", help="build the reports of every agency of a year",
                        description="Build <out>/<year>/<agency>/report.html for each agency (or those given).")
-    _common(b)
+    _common(b, "year to build (repeatable; default: every year under --data)", year_required=False)
     b.add_argument("--agency", action="append", help="only this agency (repeatable)")
     _build_opts(b)
     b.set_defaults(func=cmd_build)

@@ -15,7 +15,7 @@ from matplotlib.text import Text
 from govreport import charts
 from govreport import format as fmt
 
-from .conftest import make_agency_data
+from conftest import make_agency_data
 
 
 @pytest.fixture
@@ -103,7 +103,8 @@ def test_font_registered_once():
     charts.font_path()
     charts.font_path.cache_clear()
     path = str(charts.font_path())
-    assert [f.fname for f in font_manager.fontManager.ttflist].count(path) == 1
+    entries = [f for f in font_manager.fontManager.ttflist if f.fname == path]
+    assert [f.name for f in entries].count(charts.FONT_FAMILY) == 1
 
 
 def test_svg_is_deterministic_small_and_independent_of_global_rc(seed, prev):
@@ -116,8 +117,9 @@ def test_svg_is_deterministic_small_and_independent_of_global_rc(seed, prev):
 
 
 def test_no_global_rcparams_change_and_figures_closed(seed, prev):
+    pyplot_fig = plt.figure()
     before = dict(matplotlib.rcParams)
-    for fig in all_charts(seed, prev) + [plt.figure()]:
+    for fig in all_charts(seed, prev) + [pyplot_fig]:
         charts.to_svg(fig)
     assert dict(matplotlib.rcParams) == before
     assert plt.get_fignums() == []
