@@ -128,8 +128,9 @@ def _reasons(a: AgencyData) -> str | None:
 def _litigation(f: dict) -> str:
     if f["reviews"] == 0 and f["suits"] == 0:
         return "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
-    return (f"全年因政府信息公开引起行政复议{f['reviews']}件，其中结果纠正{f['reviews_corrected']}件；"
-            f"行政诉讼{f['suits']}件，其中结果纠正{f['suits_corrected']}件。")
+    review, suit, corrected = fmt.S4_LABELS["review"], fmt.S4_LABELS["suit"], fmt.S4_LABELS["review_corrected"]
+    return (f"全年因政府信息公开引起{review}{f['reviews']}件，其中{corrected}{f['reviews_corrected']}件；"
+            f"{suit}{f['suits']}件，其中{corrected}{f['suits_corrected']}件。")
 
 
 def _section2(a: AgencyData) -> str:
@@ -146,8 +147,8 @@ def _section2(a: AgencyData) -> str:
 
 def _changes(f: dict, p: dict) -> str:
     parts = [f"新收申请{yoy(f['received'], p['received'])}", f"办结申请{yoy(f['concluded'], p['concluded'])}"]
-    parts += [f"{label}{yoy(f[key], p[key])}" for key, label in (("reviews", "行政复议"), ("suits", "行政诉讼"))
-              if f[key] or p[key]]
+    parts += [f"{fmt.S4_LABELS[group]}{yoy(f[key], p[key])}"
+              for key, group in (("reviews", "review"), ("suits", "suit")) if f[key] or p[key]]
     return f"{'，'.join(parts)}。"
 
 

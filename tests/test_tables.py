@@ -8,7 +8,7 @@ import pytest
 from conftest import make_agency_data
 
 from govreport import format as fmt
-from govreport import tables
+from govreport import narrative, tables
 
 
 @dataclass
@@ -152,7 +152,7 @@ def test_section2(rich):
         expected.append([fmt.S2_ROW_HEADER] + [c.label for c in block.columns]
                         + [block.columns[-1].label] * (width - 1 - len(block.columns)))
         for r in block.rows:
-            values = [tables.wan(rich.s2[code]) if code in fmt.S2_AMOUNT_CELLS else str(rich.s2[code])
+            values = [narrative.wan(rich.s2[code]) if code in fmt.S2_AMOUNT_CELLS else str(rich.s2[code])
                       for code, row, _ in block.cells() if row == r]
             expected.append([r.label] + values + [values[-1]] * (width - 1 - len(values)))
     assert [[c.text for c in row] for row in p.grid] == expected
