@@ -1,12 +1,17 @@
 """A year's data for all agencies: the typed model, and (below) its loader from data/<year>/."""
 from __future__ import annotations
 
+import hashlib
+import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import format as fmt
+from .checks import value_problem
 
 
 class DataError(ValueError):
@@ -63,5 +68,178 @@ class YearData:
     def agency(self, agency_id: str) -> AgencyData:
         if agency_id not in self.agencies:
             raise KeyError(f"no agency {agency_id!r} in {self.path} (known: {', '.join(self.agencies)})")
-        return AgencyData(self.year, self.agencies[agency_id], self.s2.loc[agency_id],
+        # astype(object) first: a row of int and float columns would otherwise turn every count into a float
+        return AgencyData(self.year, self.agencies[agency_id], self.s2.astype(object).loc[agency_id],
                           self.s3.loc[agency_id], self.s4.loc[agency_id], self.narrative[agency_id])
+
+
+# ---------------------------------------------------------------- loader: data/<year>/
+AGENCY_COLUMNS = ("agency_id", "name", "full_name", "level", "website_name", "website_url",
+                  "address", "postcode", "phone", "fax", "email")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)")  # Excel may write 1,234
+_R1 = f"rule R1: {fmt.RULES['R1'].zh}"
+
+
+def load_year(data_dir: str | Path, year: int) -> YearData:
+    """Read and type-check data_dir/<year>/ (agencies, sections 二 三 四, narratives); raise DataError if bad."""
+    base = Path(data_dir) / str(year)
+    if not base.is_dir():
+        raise DataError(base, f"no data for {year}: the directory does not exist")
+    files: dict[str, str] = {}
+    agencies = _agencies(_read_csv(base, "agencies.csv", AGENCY_COLUMNS, files), base / "agencies.csv")
+    s2 = _one_row_each(base, "section2.csv", fmt.S2_CELLS, agencies, files)
+    s3 = _section3(base, agencies, files)
+    s4 = _one_row_each(base, "section4.csv", fmt.S4_CELLS, agencies, files)
+    narrative = _narratives(base, agencies, files)
+    return YearData(year, base, agencies, s2, s3, s4, narrative, files)
+
+
+def load_previous(data_dir: str | Path, year: int) -> YearData | None:
+    """The data of year−1 (for the rules across years), or None if data_dir/<year−1>/ does not exist."""
+    return load_year(data_dir, year - 1) if (Path(data_dir) / str(year - 1)).is_dir() else None
+
+
+def _read_text(base: Path, name: str, files: dict[str, str]) -> str:
+    """The decoded text of base/name (UTF-8 with or without BOM, else GBK); records its sha256 in `files`."""
+    path = base / name
+    if not path.is_file():
+        raise DataError(path, "missing file")
+    raw = path.read_bytes()
+    files[name] = hashlib.sha256(raw).hexdigest()
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise DataError(path, "cannot decode the file: it is neither UTF-8 nor GBK")
+
+
+def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, str]) -> pd.DataFrame:
+    """A CSV file as stripped strings with exactly `columns` (in that order)."""
+    path = base / name
+    try:
+        frame = pd.read_csv(io.StringIO(_read_text(base, name, files)), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataError(path, f"not a readable CSV table ({str(err).strip()})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in columns:
+        if column not in frame.columns:
+            raise DataError(path, "missing column", column=column)
+    for column in frame.columns:
+        if column not in columns:
+            raise DataError(path, f"unknown column (expected: {', '.join(columns)})", column=column)
+    return frame[list(columns)].apply(lambda s: s.str.strip())
+
+
+def _agencies(frame: pd.DataFrame, path: Path) -> dict[str, Agency]:
+    agencies: dict[str, Agency] = {}
+    for line, record in enumerate(frame.to_dict("records"), start=2):
+        aid = record["agency_id"]
+        if not _SAFE_ID.fullmatch(aid):
+            raise DataError(path, f"line {line}: unsafe agency id {aid!r} "
+                                  "(use letters, digits, - and _, starting with a letter or digit)")
+        if aid in agencies:
+            raise DataError(path, f"line {line}: duplicate agency id", agency=aid)
+        if record["level"] not in fmt.LEVELS:
+            raise DataError(path, f"unknown level {record['level']!r} (expected one of: {'、'.join(fmt.LEVELS)})",
+                            agency=aid, column="level")
+        for column in ("name", "full_name"):
+            if not record[column]:
+                raise DataError(path, "empty cell", agency=aid, column=column)
+        agencies[aid] = Agency(id=aid, **{k: v for k, v in record.items() if k != "agency_id"})
+    if not agencies:
+        raise DataError(path, "no agency listed")
+    return agencies
+
+
+def _check_agency(aid: str, agencies: dict[str, Agency], path: Path) -> None:
+    if aid not in agencies:
+        raise DataError(path, "not in agencies.csv" if aid else "empty agency_id", agency=aid)
+
+
+def _one_row_each(base: Path, name: str, cells: tuple[str, ...], agencies: dict[str, Agency],
+                  files: dict[str, str]) -> pd.DataFrame:
+    """Section 二 or 四: one row of numbers per agency, indexed by agency id in agencies.csv order."""
+    path = base / name
+    frame = _read_csv(base, name, ("agency_id", *cells), files)
+    seen: set[str] = set()
+    for aid in frame["agency_id"]:
+        _check_agency(aid, agencies, path)
+        if aid in seen:
+            raise DataError(path, "duplicate row for this agency", agency=aid)
+        seen.add(aid)
+    for aid in agencies:
+        if aid not in seen:
+            raise DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid)
+    frame = frame.set_index("agency_id").loc[list(agencies)]
+    return _numbers(frame, path, lambda aid: (aid, None))
+
+
+def _section3(base: Path, agencies: dict[str, Agency], files: dict[str, str]) -> pd.DataFrame:
+    """Section 三: 25 rows per agency, indexed by (agency id, row code) in agencies.csv and format order."""
+    path = base / "section3.csv"
+    frame = _read_csv(base, "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS), files)
+    seen: dict[str, set[str]] = {aid: set() for aid in agencies}
+    for aid, row in zip(frame["agency_id"], frame["row"]):
+        _check_agency(aid, agencies, path)
+        if row not in fmt.S3_ROWS:
+            raise DataError(path, f"unknown row code {row!r} (expected: {', '.join(fmt.S3_ROWS)})",
+                            agency=aid, row=row)
+        if row in seen[aid]:
+            raise DataError(path, "duplicate row for this agency", agency=aid, row=row)
+        seen[aid].add(row)
+    for aid, rows in seen.items():
+        if not rows:
+            raise DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid)
+        missing = [r for r in fmt.S3_ROWS if r not in rows]
+        if missing:
+            raise DataError(path, f"missing row(s) {', '.join(missing)}", agency=aid, row=missing[0])
+    order = pd.MultiIndex.from_product([list(agencies), fmt.S3_ROWS], names=["agency_id", "row"])
+    return _numbers(frame.set_index(["agency_id", "row"]).loc[order], path, lambda key: key)
+
+
+def _numbers(frame: pd.DataFrame, path: Path, where) -> pd.DataFrame:
+    """Convert every cell to int64 (float64 for amounts); `where(index key)` -> (agency, row) for errors."""
+    out = {}
+    for column in frame.columns:
+        amount = column in fmt.S2_AMOUNT_CELLS
+        values = []
+        for key, text in frame[column].items():
+            try:
+                values.append(_value(text, amount))
+            except ValueError as err:
+                agency, row = where(key)
+                raise DataError(path, str(err), agency=agency, row=row, column=column) from None
+        out[column] = pd.Series(values, index=frame.index, dtype="float64" if amount else "int64")
+    return pd.DataFrame(out)
+
+
+def _value(text: str, amount: bool) -> int | float:
+    """The number written in a cell; ValueError naming the problem if it breaks rule R1."""
+    normal = unicodedata.normalize("NFKC", text)  # full-width digits, as a Chinese input method types them
+    if normal in ("", "/"):
+        raise ValueError(f"empty cell; write 0 ({_R1})")
+    if _NUMBER.fullmatch(normal):
+        plain = normal.replace(",", "")
+        value = float(plain) if amount or "." in plain else int(plain)
+        if abs(value) >= 2 ** 53:  # beyond any real figure, and beyond what int64/float64 hold exactly
+            raise ValueError(f"{text!r} is too large")
+    else:
+        value = text
+    problem = value_problem(value, amount)
+    if problem:
+        raise ValueError(f"{problem} ({_R1})")
+    return float(value) if amount else int(value)
+
+
+def _narratives(base: Path, agencies: dict[str, Agency], files: dict[str, str]) -> dict[str, dict[str, str]]:
+    """narrative/<agency id>/s1.md, s5.md, s6.md for each agency; no folder for an unknown agency."""
+    folder = base / "narrative"
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.is_dir() and not entry.name.startswith(".") and entry.name not in agencies:
+                raise DataError(entry, "narrative folder of an agency not in agencies.csv", agency=entry.name)
+    return {aid: {s: _read_text(base, f"narrative/{aid}/s{s}.md", files).replace("\r\n", "\n").strip()
+                  for s in fmt.NARRATIVE_SECTIONS}
+            for aid in agencies}

@@ -1,0 +1,207 @@
+"""The fork server: a warm process that forks a brand-new ipykernel per request (Linux only).
+
+KernelPool starts it as ``python -c "from govreport.forkkernel.server import main; main()" SOCKET MODULE...``.
+It imports ipykernel and the preload modules once, then listens on a Unix SOCK_SEQPACKET socket. A client
+connects and sends one JSON request ``{"argv", "cwd", "env"}`` with the kernel's stdin, stdout and stderr
+as SCM_RIGHTS file descriptors. The server forks a child that becomes an IPKernelApp; on that connection the
+child reports ``{"pid"}`` and then ``{"connection": <connection-file dict>}`` (or ``{"error"}``), and the
+server reports ``{"exit": <returncode>}`` once it has reaped the child. Closing the server's stdin (or
+SIGTERM) kills every child's process group and stops the server.
+
+What a fork inherits is what makes this safe or not, so the server refuses to serve when it holds threads,
+a ZMQ context or an asyncio loop, or has imported matplotlib_inline (its figure hook would bind to no shell
+and every chart would come out as text). Each child redoes what a fresh interpreter does per process: its
+own session and process group, fresh random seeds, only stdio open, the requested cwd and environment, and
+matplotlib's backend read from MPLBACKEND after ipykernel has set it.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import ctypes
+import gc
+import importlib
+import importlib.util
+import json
+import os
+import random
+import selectors
+import signal
+import socket
+import sys
+import threading
+import traceback
+
+import zmq
+from ipykernel.kernelapp import IPKernelApp
+
+from govreport.forkkernel.client import MAX_MESSAGE, send
+
+LAUNCHER = importlib.util.find_spec("ipykernel_launcher").origin  # sys.argv[0] of a normal kernel
+_PR_SET_PDEATHSIG = 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Preload, check that forking is safe, listen on the socket given in argv, serve until stdin closes."""
+    socket_path, *modules = sys.argv[1:] if argv is None else argv
+    for name in modules:
+        importlib.import_module(name)
+    problems = fork_hazards()
+    if problems:
+        sys.exit("forkkernel server: unsafe to fork: " + "; ".join(problems))
+    gc.freeze()  # keep the preloaded objects' pages shared with the children (no GC writes to them)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(socket_path)
+    listener.listen(64)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("ready", flush=True)
+    Server(listener).serve()
+
+
+def fork_hazards() -> list[str]:
+    """What this process holds that a forked kernel must not inherit."""
+    problems = []
+    if threading.active_count() > 1:
+        problems.append("threads running: " + ", ".join(t.name for t in threading.enumerate()))
+    if zmq.Context._instance is not None:
+        problems.append("a ZMQ context exists")
+    if getattr(getattr(asyncio.get_event_loop_policy(), "_local", None), "_loop", None) is not None:
+        problems.append("an asyncio event loop exists")
+    if "matplotlib_inline" in sys.modules:
+        problems.append("matplotlib_inline is imported (figures would render as text)")
+    return problems
+
+
+class Server:
+    """Accept requests, fork kernels, reap them and report their exit codes."""
+
+    def __init__(self, listener: socket.socket):
+        self.listener = listener
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(listener, selectors.EVENT_READ, self._accept)
+        self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, self._stdin)
+        self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, connection)
+        self.running = True
+
+    def serve(self) -> None:
+        try:
+            while self.running:
+                for key, _ in self.selector.select():
+                    key.data(key.fileobj)
+        finally:
+            self._kill_all()
+
+    def _stdin(self, fd: int) -> None:
+        if not os.read(fd, 4096):
+            self.running = False
+
+    def _accept(self, listener: socket.socket) -> None:
+        conn, _ = listener.accept()
+        self.selector.register(conn, selectors.EVENT_READ, self._request)
+
+    def _request(self, conn: socket.socket) -> None:
+        self.selector.unregister(conn)
+        fds: list[int] = []
+        try:
+            data, fds, _, _ = socket.recv_fds(conn, MAX_MESSAGE, 3)
+            request = json.loads(data)
+            if len(fds) != 3:
+                raise ValueError("a request carries exactly 3 file descriptors (stdin, stdout, stderr)")
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    code = self._become_kernel(conn, request, fds)
+                finally:
+                    os._exit(code)  # never unwind into the server's frames
+            pidfd = os.pidfd_open(pid)
+        except Exception as exc:  # noqa: BLE001 - reported to the client; the server carries on
+            with contextlib.suppress(OSError):
+                send(conn, {"error": f"{type(exc).__name__}: {exc}"})
+            conn.close()
+            return
+        finally:
+            for fd in fds:
+                os.close(fd)
+        self.children[pidfd] = (pid, conn)
+        self.selector.register(pidfd, selectors.EVENT_READ, self._reap)
+
+    def _reap(self, pidfd: int) -> None:
+        self.selector.unregister(pidfd)
+        pid, conn = self.children.pop(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):  # unless the client is gone
+            send(conn, {"exit": os.waitstatus_to_exitcode(status)})
+        conn.close()
+
+    def _kill_all(self) -> None:
+        for pid, _ in self.children.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        for pidfd in list(self.children):
+            self._reap(pidfd)
+
+    def _become_kernel(self, conn: socket.socket, request: dict, fds: list[int]) -> int:
+        """In the forked child: shed the server, set up the process like a fresh kernel, run IPKernelApp."""
+        os.setsid()
+        server_pid = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != server_pid:
+            return 1
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for pidfd, (_, other) in self.children.items():
+            os.close(pidfd)
+            other.close()
+        self.selector.close()
+        self.listener.close()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.closerange(3, conn.fileno())
+        os.closerange(conn.fileno() + 1, os.sysconf("SC_OPEN_MAX"))
+        try:
+            send(conn, {"pid": os.getpid()})
+            app = _init_kernel(request)
+            with open(app.abs_connection_file) as f:
+                send(conn, {"connection": json.load(f)})
+        except BaseException:
+            send(conn, {"error": traceback.format_exc()})
+            return 1
+        finally:
+            conn.close()
+        app.start()
+        return _shut_down(app)
+
+
+def _init_kernel(request: dict) -> IPKernelApp:
+    """Per-process state a fresh `python -m ipykernel_launcher` would have, then IPKernelApp.initialize."""
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
+    argv = request["argv"]
+    sys.argv = [LAUNCHER, *argv]
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does; IPKernelApp.init_path adds '' back
+    app = IPKernelApp.instance(parent_handle=int(os.environ.get("JPY_PARENT_PID") or 0))
+    app.initialize(argv)
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None and os.environ.get("MPLBACKEND"):
+        mpl.rcParams["backend"] = os.environ["MPLBACKEND"]  # what importing matplotlib now would do
+    return app
+
+
+def _shut_down(app: IPKernelApp) -> int:
+    """Exit like an interpreter would, minus its teardown of the modules the server preloaded.
+
+    app.close() (also an atexit handler) stops and joins the control, shell-channel and iopub threads
+    before the ZMQ context is terminated, so no thread is left to stall exit."""
+    app.close()
+    atexit.unregister(app.close)
+    atexit._run_exitfuncs()
+    for stream in (sys.__stdout__, sys.__stderr__):
+        stream.flush()
+    return 0

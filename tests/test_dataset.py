@@ -1,0 +1,310 @@
+"""The loader of data/<year>/ (govreport.dataset) and the sample data shipped in data/."""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SEED_AGENCY, make_agency_data
+
+from govreport import format as fmt
+from govreport.dataset import AGENCY_COLUMNS, DataError, YearData, load_previous, load_year
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SEED = SEED_AGENCY.id
+RULE7_AGENCY = "hongsibu-edu-bureau"  # data/README.md: its 2022 现行有效件数 was recounted
+MISQUOTE_AGENCY = "hongsibu-civil-affairs-bureau"  # data/README.md: its 2022 s1 quotes 12 applications, not 14
+AID = "hongsibu-police-branch"  # the agency the bad-input tests damage
+
+
+@pytest.fixture(scope="module")
+def years() -> dict[int, YearData]:
+    return {year: load_year(DATA, year) for year in (2021, 2022)}
+
+
+def copy_year(tmp_path: Path, year: int = 2022) -> Path:
+    return Path(shutil.copytree(DATA / str(year), tmp_path / str(year)))
+
+
+# ---------------------------------------------------------------- the sample data
+def test_sample_years_have_the_same_agencies(years):
+    ids = list(years[2022].agencies)
+    assert len(ids) >= 12
+    assert list(years[2021].agencies) == ids
+    assert years[2021].agencies == years[2022].agencies  # same names and contact details
+    assert {a.level for a in years[2022].agencies.values()} <= set(fmt.LEVELS)
+
+
+def test_seed_agency_2022_is_the_seed_report(years):
+    got, want = years[2022].agency(SEED), make_agency_data()
+    assert got.agency == SEED_AGENCY
+    assert got.s2.to_dict() == want.s2.to_dict()  # SEED_S2, everything else 0
+    pd.testing.assert_frame_equal(got.s3, want.s3, check_names=False)  # SEED_S3 and its totals
+    pd.testing.assert_series_equal(got.s4, want.s4, check_names=False)
+    assert "全年受理政府信息公开申请5件，办结5件，办结率100%" in got.narrative["1"]
+    assert "未收取信息处理费" in got.narrative["6"]
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_sample_tables_add_up(years, year):
+    """Rules R1–R5, computed here with pandas, for every agency."""
+    yd = years[year]
+    s3, s4 = yd.s3, yd.s4
+    assert (s3 >= 0).all().all() and (s4 >= 0).all().all() and (yd.s2 >= 0).all().all()
+    assert (yd.s2[[c for c in fmt.S2_CELLS if c.startswith("rules_")]] == 0).all().all()  # no rule-making power
+    assert s3[list(fmt.S3_APPLICANT_COLUMNS)].sum(axis=1).equals(s3["total"])  # R2
+    row = s3.index.get_level_values("row")
+    outcomes = s3[row.isin(fmt.S3_OUTCOME_ROWS)].groupby(level="agency_id", sort=False).sum()
+    rows = {r: s3.xs(r, level="row") for r in ("1", "2", "3.7", "4")}
+    pd.testing.assert_frame_equal(outcomes, rows["3.7"])  # R3
+    pd.testing.assert_frame_equal(rows["1"] + rows["2"], rows["3.7"] + rows["4"])  # R4
+    for g in fmt.S4_GROUPS:  # R5
+        parts = s4[[f"{g}_{o}" for o in ("upheld", "corrected", "other", "pending")]].sum(axis=1)
+        assert parts.equals(s4[f"{g}_total"]), g
+
+
+def test_sample_carry_over_rule_6(years):
+    pd.testing.assert_frame_equal(years[2022].s3.xs("2", level="row"), years[2021].s3.xs("4", level="row"))
+    assert years[2021].s3.xs("4", level="row").loc[SEED].eq(0).all()
+
+
+def test_sample_rule_7_breaks_only_at_the_designated_agency(years):
+    before, now = years[2021].s2, years[2022].s2
+    broken = set()
+    for doc in ("rules", "normative"):
+        expected = before[f"{doc}_in_force"] + now[f"{doc}_issued"] - now[f"{doc}_repealed"]
+        broken |= set(now.index[now[f"{doc}_in_force"] != expected])
+    assert broken == {RULE7_AGENCY}
+    assert before.loc[SEED, "normative_in_force"] == 14 - 3 + 11
+
+
+def test_sample_is_varied(years):
+    yd = years[2022]
+    received = yd.s3.xs("1", level="row")
+    assert received["total"].max() >= 100 and received["total"].min() <= 5
+    assert (received[list(fmt.S3_APPLICANT_COLUMNS[1:])].sum(axis=1) > 0).sum() >= 3  # legal persons apply
+    refusals = yd.s3[yd.s3.index.get_level_values("row").str.startswith("3.3.")]
+    assert (refusals["total"] > 0).groupby(level="row").any().sum() >= 4  # several reasons for refusal
+    assert (yd.s4["review_total"] > 0).sum() >= 3 and (yd.s4["direct_total"] > 0).sum() >= 2
+    assert yd.s4[[f"{g}_corrected" for g in fmt.S4_GROUPS]].to_numpy().sum() >= 2
+    assert yd.s2["penalty_decisions"].max() >= 1000 and (yd.s2["fees_amount"] > 0).sum() >= 2
+    assert (yd.s3.xs("4", level="row")["total"] > 0).sum() >= 3  # carried into 2023
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_sample_narratives(years, year):
+    yd = years[year]
+    other = years[2021 if year == 2022 else 2022]
+    for aid, text in yd.narrative.items():
+        assert all(f"（{n}）" in text["1"] for n in "一二三四五"), aid
+        assert "信息处理费" in text["6"], aid
+        assert len(text["5"]) > 100, aid
+        assert text != other.narrative[aid], aid
+        assert "\n\n" in text["1"] and not text["1"].startswith("#"), aid
+        quoted = re.search(r"受理政府信息公开申请(\d+)件", text["1"])
+        received = yd.s3.loc[(aid, "1"), "total"]
+        if (aid, year) == (MISQUOTE_AGENCY, 2022):
+            assert (int(quoted[1]), received) == (12, 14)
+        else:
+            assert int(quoted[1]) == received, aid
+        in_force = re.search(r"现行有效行政规范性文件(\d+)件", text["1"])
+        assert in_force is None or int(in_force[1]) == yd.s2.loc[aid, "normative_in_force"], aid
+
+
+def test_sample_data_script_regenerates_the_committed_files(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "tools" / "make_sample_data.py"), str(tmp_path)], check=True)
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    kept = sorted(p.relative_to(DATA) for year in ("2021", "2022") for p in (DATA / year).rglob("*") if p.is_file())
+    assert made == kept
+    assert all((tmp_path / p).read_bytes() == (DATA / p).read_bytes() for p in made)
+
+
+# ---------------------------------------------------------------- the loader
+def test_types_and_order(years):
+    yd = years[2022]
+    assert yd.year == 2022 and yd.path == DATA / "2022"
+    assert list(yd.s2.columns) == list(fmt.S2_CELLS) and list(yd.s2.index) == list(yd.agencies)
+    assert yd.s2["fees_amount"].dtype == "float64"
+    assert (yd.s2.drop(columns="fees_amount").dtypes == "int64").all()
+    assert (yd.s3.dtypes == "int64").all() and (yd.s4.dtypes == "int64").all()
+    assert list(yd.s3.columns) == list(fmt.S3_COLUMNS) and list(yd.s4.columns) == list(fmt.S4_CELLS)
+    assert list(yd.s3.index) == [(a, r) for a in yd.agencies for r in fmt.S3_ROWS]
+    assert yd.s2.loc["hongsibu-natural-resources-bureau", "fees_amount"] == 12.35
+
+
+def test_agency_returns_its_own_data(years):
+    yd = years[2022]
+    data = yd.agency(AID)
+    assert data.year == 2022 and data.agency is yd.agencies[AID]
+    assert type(data.s2["penalty_decisions"]) is int and data.s2["penalty_decisions"] == 3105
+    assert type(data.s2["fees_amount"]) is float
+    assert list(data.s3.index) == list(fmt.S3_ROWS) and data.s3.loc["1", "total"] == 128
+    assert data.s4["review_total"] == 4 and data.narrative is yd.narrative[AID]
+    with pytest.raises(KeyError, match="no-such-agency"):
+        yd.agency("no-such-agency")
+
+
+def test_files_hashes_every_file_read(years):
+    yd = years[2022]
+    on_disk = {p.relative_to(yd.path).as_posix(): p for p in yd.path.rglob("*") if p.is_file()}
+    assert set(yd.files) == set(on_disk)
+    assert all(yd.files[k] == hashlib.sha256(p.read_bytes()).hexdigest() for k, p in on_disk.items())
+
+
+def test_load_previous(tmp_path):
+    assert load_previous(DATA, 2022).year == 2021
+    assert load_previous(DATA, 2021) is None  # no data/2020
+    copy_year(tmp_path)
+    assert load_previous(tmp_path, 2023).year == 2022
+    assert load_previous(tmp_path, 2022) is None
+
+
+@pytest.mark.parametrize("encoding, newline", [("utf-8", "\n"), ("utf-8-sig", "\n"), ("gbk", "\r\n")])
+def test_encodings_load_identically(tmp_path, years, encoding, newline):
+    """Excel on Chinese Windows writes GBK with CRLF; "CSV UTF-8" adds a BOM."""
+    folder = copy_year(tmp_path)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.write_bytes(path.read_text("utf-8").replace("\n", newline).encode(encoding))
+    got, want = load_year(tmp_path, 2022), years[2022]
+    assert got.agencies == want.agencies and got.narrative == want.narrative
+    for table in ("s2", "s3", "s4"):
+        pd.testing.assert_frame_equal(getattr(got, table), getattr(want, table))
+    assert set(got.files) == set(want.files)
+
+
+def test_lenient_number_forms(tmp_path):
+    """Excel's thousands separators, full-width digits and surrounding spaces read as the number they show."""
+    folder = copy_year(tmp_path)
+    set_cell("section2.csv", "penalty_decisions", "3,210")(folder)
+    set_cell("section2.csv", "fees_amount", " 0.5 ")(folder)
+    set_cell("section4.csv", "review_upheld", "３")(folder)
+    yd = load_year(tmp_path, 2022)
+    assert yd.s2.loc[AID, "penalty_decisions"] == 3210 and yd.s2.loc[AID, "fees_amount"] == 0.5
+    assert yd.s4.loc[AID, "review_upheld"] == 3
+
+
+def test_missing_year_directory(tmp_path):
+    with pytest.raises(DataError, match="2030"):
+        load_year(tmp_path, 2030)
+
+
+# ---------------------------------------------------------------- bad input: one DataError naming the place
+def edit(name: str, change):
+    """A damage: apply `change` to the CSV file `name` as a frame of strings."""
+    def damage(folder: Path) -> None:
+        path = folder / name
+        frame = change(pd.read_csv(path, dtype=str, keep_default_na=False))
+        frame.to_csv(path, index=False)
+    return damage
+
+
+def set_cell(name: str, column: str, value: str, row: str | None = None, agency: str = AID):
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        where = frame["agency_id"] == agency
+        if row is not None:
+            where &= frame["row"] == row
+        assert where.sum() == 1
+        frame.loc[where, column] = value
+        return frame
+    return edit(name, change)
+
+
+def drop_rows(name: str, row: str | None = None, agency: str = AID):
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        where = frame["agency_id"] == agency
+        return frame[~(where & (frame["row"] == row))] if row else frame[~where]
+    return edit(name, change)
+
+
+def add_row(name: str, **values):
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        extra = frame[frame["agency_id"] == AID].head(1).assign(**values)
+        return pd.concat([frame, extra], ignore_index=True)
+    return edit(name, change)
+
+
+def write(name: str, content: bytes):
+    def damage(folder: Path) -> None:
+        (folder / name).write_bytes(content)
+    return damage
+
+
+def unlink(name: str):
+    return lambda folder: (folder / name).unlink()
+
+
+def ghost_narrative(folder: Path) -> None:
+    (folder / "narrative" / "ghost").mkdir()
+    (folder / "narrative" / "ghost" / "s1.md").write_text("无。", encoding="utf-8")
+
+
+R1 = fmt.RULES["R1"].zh
+BAD = {
+    "missing file": (unlink("section3.csv"), ["section3.csv", "missing file"]),
+    "missing column": (edit("section3.csv", lambda f: f.drop(columns="legal")),
+                       ["section3.csv", "column legal", "missing column"]),
+    "unknown column": (edit("section2.csv", lambda f: f.assign(remarks="")),
+                       ["section2.csv", "column remarks", "unknown column"]),
+    "unknown row code": (set_cell("section3.csv", "row", "3.8", row="3.7"),
+                         ["section3.csv", f"agency {AID}", "row 3.8", "unknown row code"]),
+    "missing row": (drop_rows("section3.csv", row="3.4.2"),
+                    ["section3.csv", f"agency {AID}", "row 3.4.2", "missing row"]),
+    "duplicated row": (add_row("section3.csv", row="3.1"), ["section3.csv", f"agency {AID}", "row 3.1", "duplicate"]),
+    "text count": (set_cell("section3.csv", "natural", "五", row="3.1"),
+                   ["section3.csv", f"agency {AID}", "row 3.1", "column natural", "'五' is not a number", R1]),
+    "negative count": (set_cell("section4.csv", "review_upheld", "-1"),
+                       ["section4.csv", f"agency {AID}", "column review_upheld", "-1 is negative", R1]),
+    "fraction count": (set_cell("section2.csv", "license_decisions", "12.5"),
+                       ["section2.csv", f"agency {AID}", "column license_decisions", "not a whole number", R1]),
+    "blank count": (set_cell("section3.csv", "total", "", row="4"),
+                    ["section3.csv", f"agency {AID}", "row 4", "column total", "empty cell; write 0"]),
+    "slash count": (set_cell("section2.csv", "rules_issued", "/"),
+                    ["section2.csv", f"agency {AID}", "column rules_issued", "empty cell; write 0"]),
+    "huge count": (set_cell("section4.csv", "review_total", "9" * 30), ["section4.csv", "column review_total", "too large"]),
+    "negative amount": (set_cell("section2.csv", "fees_amount", "-1.5"),
+                        ["section2.csv", "column fees_amount", "-1.5 is negative"]),
+    "text amount": (set_cell("section2.csv", "fees_amount", "约12万元"),
+                    ["section2.csv", "column fees_amount", "not a number"]),
+    "duplicate agency id": (add_row("agencies.csv"), ["agencies.csv", f"agency {AID}", "duplicate agency id"]),
+    "unsafe id ../x": (set_cell("agencies.csv", "agency_id", "../x"), ["agencies.csv", "unsafe agency id '../x'"]),
+    "unsafe id a/b": (set_cell("agencies.csv", "agency_id", "a/b"), ["agencies.csv", "unsafe agency id 'a/b'"]),
+    "empty id": (set_cell("agencies.csv", "agency_id", ""), ["agencies.csv", "unsafe agency id ''"]),
+    "unknown level": (set_cell("agencies.csv", "level", "区级政府"),
+                      ["agencies.csv", f"agency {AID}", "column level", "unknown level '区级政府'"]),
+    "empty name": (set_cell("agencies.csv", "name", ""), ["agencies.csv", f"agency {AID}", "column name", "empty"]),
+    "agency without section 二": (drop_rows("section2.csv"), ["section2.csv", f"agency {AID}", "no numbers"]),
+    "agency without section 三": (drop_rows("section3.csv"), ["section3.csv", f"agency {AID}", "no numbers"]),
+    "agency without section 四": (drop_rows("section4.csv"), ["section4.csv", f"agency {AID}", "no numbers"]),
+    "duplicate section 四 row": (add_row("section4.csv"), ["section4.csv", f"agency {AID}", "duplicate row"]),
+    "numbers for unknown agency": (add_row("section4.csv", agency_id="ghost"),
+                                   ["section4.csv", "agency ghost", "not in agencies.csv"]),
+    "section 三 rows for unknown agency": (add_row("section3.csv", agency_id="ghost"),
+                                          ["section3.csv", "agency ghost", "not in agencies.csv"]),
+    "agency without narrative": (unlink(f"narrative/{AID}/s5.md"), [f"narrative/{AID}/s5.md", "missing file"]),
+    "narrative for unknown agency": (ghost_narrative, ["narrative/ghost", "agency ghost", "not in agencies.csv"]),
+    "undecodable file": (write("section2.csv", b"agency_id\n\xff\xfe\xfa\n"),
+                         ["section2.csv", "neither UTF-8 nor GBK"]),
+    "undecodable narrative": (write(f"narrative/{AID}/s1.md", b"\xff\xff"), [f"narrative/{AID}/s1.md", "decode"]),
+    "empty file": (write("section4.csv", b""), ["section4.csv", "not a readable CSV"]),
+    "no agency": (write("agencies.csv", ",".join(AGENCY_COLUMNS).encode() + b"\n"), ["agencies.csv", "no agency"]),
+    "ragged line": (write("agencies.csv", (DATA / "2022" / "agencies.csv").read_bytes() + b"a,b,c,d,e,f,g,h,i,j,k,l\n"),
+                    ["agencies.csv", "not a readable CSV"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_input_raises_one_data_error(tmp_path, case):
+    damage, fragments = BAD[case]
+    damage(copy_year(tmp_path))
+    with pytest.raises(DataError) as caught:
+        load_year(tmp_path, 2022)
+    message = str(caught.value)
+    assert all(f in message for f in fragments), message
+    assert caught.value.__context__ is None or caught.value.__suppress_context__  # no pandas traceback attached
