@@ -1,6 +1,7 @@
 """Turn an executed report notebook into a standalone HTML page with nbconvert and our template."""
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -10,6 +11,8 @@ from nbconvert import HTMLExporter
 
 from .report import RESULTS_MIMETYPE
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -19,8 +22,13 @@ def exporter() -> HTMLExporter:
 
 
 def to_html(nb: nbformat.NotebookNode, title: str, provenance: dict, html_exporter: HTMLExporter | None = None) -> str:
+    """The report page: the notebook's outputs, less the machine-readable results, in our template."""
+    shown = copy.deepcopy(nb)
+    for cell in shown.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if RESULTS_MIMETYPE not in o.get("data", {})]
     body, _ = (html_exporter or exporter()).from_notebook_node(
-        nb, resources={"govreport": {"title": title, "provenance": provenance}})
+        shown, resources={"govreport": {"title": title, "provenance": provenance}})
     return body
 
 
@@ -42,6 +50,7 @@ def write_atomic(path: Path, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
