@@ -64,10 +64,14 @@ class YearData:
     s4: pd.DataFrame  # index agency id, columns format.S4_CELLS
     narrative: dict[str, dict[str, str]]
     files: dict[str, str] = field(default_factory=dict)  # path relative to path -> sha256 of its bytes
+    invalid: dict[str, DataError] = field(default_factory=dict)  # agencies whose own data is bad (tolerant load)
 
     def agency(self, agency_id: str) -> AgencyData:
+        """One agency's data; raises KeyError for an unknown agency, its DataError for one with bad data."""
         if agency_id not in self.agencies:
             raise KeyError(f"no agency {agency_id!r} in {self.path} (known: {', '.join(self.agencies)})")
+        if agency_id in self.invalid:
+            raise self.invalid[agency_id]
         # astype(object) first: a row of int and float columns would otherwise turn every count into a float
         return AgencyData(self.year, self.agencies[agency_id], self.s2.astype(object).loc[agency_id],
                           self.s3.loc[agency_id], self.s4.loc[agency_id], self.narrative[agency_id])
@@ -81,23 +85,47 @@ _NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)")  # Excel ma
 _R1 = f"rule R1: {fmt.RULES['R1'].zh}"
 
 
-def load_year(data_dir: str | Path, year: int) -> YearData:
-    """Read and type-check data_dir/<year>/ (agencies, sections 二 三 四, narratives); raise DataError if bad."""
+def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str | None = None) -> YearData:
+    """Read and type-check data_dir/<year>/ (agencies, sections 二 三 四, narratives); raise DataError if bad.
+
+    tolerant: a problem in one agency's own rows, cells or narrative does not fail the year: that agency's
+    first DataError goes to YearData.invalid (its numbers read as 0) and the others load. Problems of a
+    whole file (missing, undecodable, a missing column, an unknown agency) still raise.
+    only: load just this agency's numbers and narrative (every file is still read and its structure checked);
+    a report reads only its own agency, so its cost does not grow with the number of agencies."""
     base = Path(data_dir) / str(year)
     if not base.is_dir():
         raise DataError(base, f"no data for {year}: the directory does not exist")
     files: dict[str, str] = {}
-    agencies = _agencies(_read_csv(base, "agencies.csv", AGENCY_COLUMNS, files), base / "agencies.csv")
-    s2 = _one_row_each(base, "section2.csv", fmt.S2_CELLS, agencies, files)
-    s3 = _section3(base, agencies, files)
-    s4 = _one_row_each(base, "section4.csv", fmt.S4_CELLS, agencies, files)
-    narrative = _narratives(base, agencies, files)
-    return YearData(year, base, agencies, s2, s3, s4, narrative, files)
+    invalid: dict[str, DataError] = {}
+    agencies = _agencies(_read_csv(base, "agencies.csv", AGENCY_COLUMNS, files), base / "agencies.csv",
+                         _Faults(tolerant, invalid))
+    faults = _Faults(tolerant, invalid, agencies)
+    chosen = {only: agencies[only]} if only in agencies else {} if only else agencies
+    s2 = _one_row_each(base, "section2.csv", fmt.S2_CELLS, agencies, chosen, files, faults)
+    s3 = _section3(base, agencies, chosen, files, faults)
+    s4 = _one_row_each(base, "section4.csv", fmt.S4_CELLS, agencies, chosen, files, faults)
+    narrative = _narratives(base, agencies, chosen, files, faults)
+    return YearData(year, base, chosen, s2, s3, s4, narrative, files, {k: invalid[k] for k in chosen if k in invalid})
 
 
-def load_previous(data_dir: str | Path, year: int) -> YearData | None:
+def load_previous(data_dir: str | Path, year: int, tolerant: bool = False, only: str | None = None) -> YearData | None:
     """The data of year−1 (for the rules across years), or None if data_dir/<year−1>/ does not exist."""
-    return load_year(data_dir, year - 1) if (Path(data_dir) / str(year - 1)).is_dir() else None
+    return load_year(data_dir, year - 1, tolerant, only) if (Path(data_dir) / str(year - 1)).is_dir() else None
+
+
+@dataclass
+class _Faults:
+    """Where a DataError goes: raised, or (tolerant, for a known agency) kept as that agency's first error."""
+
+    tolerant: bool
+    invalid: dict[str, DataError]
+    agencies: dict[str, Agency] = field(default_factory=dict)
+
+    def __call__(self, err: DataError) -> None:
+        if not (self.tolerant and err.agency in self.agencies):
+            raise err
+        self.invalid.setdefault(err.agency, err)
 
 
 def _read_text(base: Path, name: str, files: dict[str, str]) -> str:
@@ -132,7 +160,7 @@ def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, 
     return frame[list(columns)].apply(lambda s: s.str.strip())
 
 
-def _agencies(frame: pd.DataFrame, path: Path) -> dict[str, Agency]:
+def _agencies(frame: pd.DataFrame, path: Path, fault: _Faults) -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
     for line, record in enumerate(frame.to_dict("records"), start=2):
         aid = record["agency_id"]
@@ -141,13 +169,14 @@ def _agencies(frame: pd.DataFrame, path: Path) -> dict[str, Agency]:
                                   "(use letters, digits, - and _, starting with a letter or digit)")
         if aid in agencies:
             raise DataError(path, f"line {line}: duplicate agency id", agency=aid)
+        agencies[aid] = Agency(id=aid, **{k: v for k, v in record.items() if k != "agency_id"})
+        fault.agencies = agencies
         if record["level"] not in fmt.LEVELS:
-            raise DataError(path, f"unknown level {record['level']!r} (expected one of: {'、'.join(fmt.LEVELS)})",
-                            agency=aid, column="level")
+            fault(DataError(path, f"unknown level {record['level']!r} (expected one of: {'、'.join(fmt.LEVELS)})",
+                            agency=aid, column="level"))
         for column in ("name", "full_name"):
             if not record[column]:
-                raise DataError(path, "empty cell", agency=aid, column=column)
-        agencies[aid] = Agency(id=aid, **{k: v for k, v in record.items() if k != "agency_id"})
+                fault(DataError(path, "empty cell", agency=aid, column=column))
     if not agencies:
         raise DataError(path, "no agency listed")
     return agencies
@@ -159,7 +188,7 @@ def _check_agency(aid: str, agencies: dict[str, Agency], path: Path) -> None:
 
 
 def _one_row_each(base: Path, name: str, cells: tuple[str, ...], agencies: dict[str, Agency],
-                  files: dict[str, str]) -> pd.DataFrame:
+                  chosen: dict[str, Agency], files: dict[str, str], fault: _Faults) -> pd.DataFrame:
     """Section 二 or 四: one row of numbers per agency, indexed by agency id in agencies.csv order."""
     path = base / name
     frame = _read_csv(base, name, ("agency_id", *cells), files)
@@ -167,16 +196,17 @@ def _one_row_each(base: Path, name: str, cells: tuple[str, ...], agencies: dict[
     for aid in frame["agency_id"]:
         _check_agency(aid, agencies, path)
         if aid in seen:
-            raise DataError(path, "duplicate row for this agency", agency=aid)
+            fault(DataError(path, "duplicate row for this agency", agency=aid))
         seen.add(aid)
-    for aid in agencies:
+    for aid in chosen:
         if aid not in seen:
-            raise DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid)
-    frame = frame.set_index("agency_id").loc[list(agencies)]
-    return _numbers(frame, path, lambda aid: (aid, None))
+            fault(DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid))
+    frame = frame.drop_duplicates("agency_id").set_index("agency_id").reindex(list(chosen), fill_value="0")
+    return _numbers(frame, path, lambda aid: (aid, None), fault)
 
 
-def _section3(base: Path, agencies: dict[str, Agency], files: dict[str, str]) -> pd.DataFrame:
+def _section3(base: Path, agencies: dict[str, Agency], chosen: dict[str, Agency], files: dict[str, str],
+              fault: _Faults) -> pd.DataFrame:
     """Section 三: 25 rows per agency, indexed by (agency id, row code) in agencies.csv and format order."""
     path = base / "section3.csv"
     frame = _read_csv(base, "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS), files)
@@ -184,62 +214,75 @@ def _section3(base: Path, agencies: dict[str, Agency], files: dict[str, str]) ->
     for aid, row in zip(frame["agency_id"], frame["row"]):
         _check_agency(aid, agencies, path)
         if row not in fmt.S3_ROWS:
-            raise DataError(path, f"unknown row code {row!r} (expected: {', '.join(fmt.S3_ROWS)})",
-                            agency=aid, row=row)
+            fault(DataError(path, f"unknown row code {row!r} (expected: {', '.join(fmt.S3_ROWS)})",
+                            agency=aid, row=row))
         if row in seen[aid]:
-            raise DataError(path, "duplicate row for this agency", agency=aid, row=row)
+            fault(DataError(path, "duplicate row for this agency", agency=aid, row=row))
         seen[aid].add(row)
-    for aid, rows in seen.items():
+    for aid, rows in ((aid, seen[aid]) for aid in chosen):
         if not rows:
-            raise DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid)
+            fault(DataError(path, "no numbers for this agency (it is listed in agencies.csv)", agency=aid))
+            continue
         missing = [r for r in fmt.S3_ROWS if r not in rows]
         if missing:
-            raise DataError(path, f"missing row(s) {', '.join(missing)}", agency=aid, row=missing[0])
-    order = pd.MultiIndex.from_product([list(agencies), fmt.S3_ROWS], names=["agency_id", "row"])
-    return _numbers(frame.set_index(["agency_id", "row"]).loc[order], path, lambda key: key)
+            fault(DataError(path, f"missing row(s) {', '.join(missing)}", agency=aid, row=missing[0]))
+    order = pd.MultiIndex.from_product([list(chosen), fmt.S3_ROWS], names=["agency_id", "row"])
+    frame = frame.drop_duplicates(["agency_id", "row"]).set_index(["agency_id", "row"])
+    return _numbers(frame.reindex(order, fill_value="0"), path, lambda key: key, fault)
 
 
-def _numbers(frame: pd.DataFrame, path: Path, where) -> pd.DataFrame:
+def _numbers(frame: pd.DataFrame, path: Path, where, fault: _Faults) -> pd.DataFrame:
     """Convert every cell to int64 (float64 for amounts); `where(index key)` -> (agency, row) for errors."""
     out = {}
     for column in frame.columns:
         amount = column in fmt.S2_AMOUNT_CELLS
         values = []
         for key, text in frame[column].items():
-            try:
-                values.append(_value(text, amount))
-            except ValueError as err:
+            value = _value(text, amount)
+            if isinstance(value, str):
                 agency, row = where(key)
-                raise DataError(path, str(err), agency=agency, row=row, column=column) from None
+                fault(DataError(path, value, agency=agency, row=row, column=column))
+                value = 0
+            values.append(value)
         out[column] = pd.Series(values, index=frame.index, dtype="float64" if amount else "int64")
     return pd.DataFrame(out)
 
 
-def _value(text: str, amount: bool) -> int | float:
-    """The number written in a cell; ValueError naming the problem if it breaks rule R1."""
+def _value(text: str, amount: bool) -> int | float | str:
+    """The number written in a cell, or (a str) the problem if it breaks rule R1."""
     normal = unicodedata.normalize("NFKC", text)  # full-width digits, as a Chinese input method types them
     if normal in ("", "/"):
-        raise ValueError(f"empty cell; write 0 ({_R1})")
+        return f"empty cell; write 0 ({_R1})"
     if _NUMBER.fullmatch(normal):
         plain = normal.replace(",", "")
         value = float(plain) if amount or "." in plain else int(plain)
         if abs(value) >= 2 ** 53:  # beyond any real figure, and beyond what int64/float64 hold exactly
-            raise ValueError(f"{text!r} is too large")
+            return f"{text!r} is too large"
     else:
         value = text
     problem = value_problem(value, amount)
     if problem:
-        raise ValueError(f"{problem} ({_R1})")
+        return f"{problem} ({_R1})"
     return float(value) if amount else int(value)
 
 
-def _narratives(base: Path, agencies: dict[str, Agency], files: dict[str, str]) -> dict[str, dict[str, str]]:
+def _narratives(base: Path, agencies: dict[str, Agency], chosen: dict[str, Agency], files: dict[str, str],
+                fault: _Faults) -> dict[str, dict[str, str]]:
     """narrative/<agency id>/s1.md, s5.md, s6.md for each agency; no folder for an unknown agency."""
     folder = base / "narrative"
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
             if entry.is_dir() and not entry.name.startswith(".") and entry.name not in agencies:
                 raise DataError(entry, "narrative folder of an agency not in agencies.csv", agency=entry.name)
-    return {aid: {s: _read_text(base, f"narrative/{aid}/s{s}.md", files).replace("\r\n", "\n").strip()
-                  for s in fmt.NARRATIVE_SECTIONS}
-            for aid in agencies}
+    texts: dict[str, dict[str, str]] = {}
+    for aid in chosen:
+        texts[aid] = {}
+        for s in fmt.NARRATIVE_SECTIONS:
+            try:
+                texts[aid][s] = _read_text(base, f"narrative/{aid}/s{s}.md", files).replace("\r\n", "\n").strip()
+                continue
+            except DataError as err:
+                bad = DataError(err.file, err.problem, agency=aid)
+            fault(bad)
+            texts[aid][s] = ""
+    return texts

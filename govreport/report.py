@@ -28,9 +28,8 @@ class Report:
 
 def load(agency_id: str, year: int, data_dir: str | Path) -> Report:
     """Load the agency's data for `year` (and `year - 1` when present) and check it."""
-    year_data = load_year(data_dir, year)
-    cur = year_data.agency(agency_id)
-    prev_year = load_previous(data_dir, year)
+    cur = load_year(data_dir, year, tolerant=True, only=agency_id).agency(agency_id)
+    prev_year = load_previous(data_dir, year, tolerant=True, only=agency_id)
     prev = prev_year.agency(agency_id) if prev_year and agency_id in prev_year.agencies else None
     return Report(cur, prev, checks.check_agency(cur, prev))
 

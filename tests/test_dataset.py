@@ -308,3 +308,40 @@ def test_bad_input_raises_one_data_error(tmp_path, case):
     message = str(caught.value)
     assert all(f in message for f in fragments), message
     assert caught.value.__context__ is None or caught.value.__suppress_context__  # no pandas traceback attached
+
+
+# ---------------------------------------------------------------- tolerant and single-agency loads
+def test_tolerant_load_isolates_an_agency_with_bad_data(tmp_path, years):
+    base = copy_year(tmp_path)
+    (base / f"narrative/{AID}/s6.md").unlink()
+    s4 = base / "section4.csv"
+    s4.write_text(re.sub(rf"^{AID},\d+", f"{AID},-3", s4.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    with pytest.raises(DataError):
+        load_year(tmp_path, 2022)
+    got = load_year(tmp_path, 2022, tolerant=True)
+    assert list(got.invalid) == [AID]
+    assert "section4.csv" in str(got.invalid[AID]) and "negative" in str(got.invalid[AID])  # the first problem
+    with pytest.raises(DataError, match="review_upheld"):
+        got.agency(AID)
+    other = SEED_AGENCY.id
+    assert got.agency(other).s3.equals(years[2022].agency(other).s3)
+
+
+def test_tolerant_load_still_fails_on_a_whole_file_problem(tmp_path):
+    base = copy_year(tmp_path)
+    (base / "section2.csv").unlink()
+    with pytest.raises(DataError, match="section2.csv"):
+        load_year(tmp_path, 2022, tolerant=True)
+
+
+def test_only_one_agency(tmp_path, years):
+    base = copy_year(tmp_path)
+    s3 = base / "section3.csv"
+    s3.write_text(re.sub(rf"^{AID},3\.1,\d+", f"{AID},3.1,x", s3.read_text(encoding="utf-8"), flags=re.M),
+                  encoding="utf-8")
+    one = load_year(tmp_path, 2022, only=SEED_AGENCY.id)  # another agency's bad cell is not converted
+    assert list(one.agencies) == [SEED_AGENCY.id]
+    assert one.agency(SEED_AGENCY.id).s3.equals(years[2022].agency(SEED_AGENCY.id).s3)
+    assert set(one.narrative) == {SEED_AGENCY.id}
+    with pytest.raises(DataError, match="row 3.1"):
+        load_year(tmp_path, 2022, only=AID)
