@@ -1,53 +1,250 @@
-"""Build reports: one agency end to end (check, execute, render, write), and every agency of a year."""
+"""Build a year's reports: parallel, incremental, resilient.
+
+The parent loads and checks the year's data, decides which agencies need a build (their inputs changed, or
+--force), and hands those to worker processes. Each worker keeps a pool of warm, forked kernels (a brand-new
+kernel per report) and one HTML exporter. One agency's failure never stops the others; every file is
+written atomically; each agency's state is in <out>/<year>/<agency>/build.json.
+"""
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
-from dataclasses import dataclass, field
+import multiprocessing
+import re
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from . import checks, execute, narrative, render
-from .dataset import YearData, load_previous, load_year
+from . import checks, narrative
+from .config import Settings
+from .dataset import DataError, YearData, load_previous, load_year
 from .provenance import provenance
+
+PACKAGE = Path(__file__).resolve().parent
+STATE = "build.json"
+LOG = "error.log"
+PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report")
 
 
 @dataclass
 class Outcome:
     agency: str
-    html: Path | None = None
+    status: str  # "built" | "skipped" (unchanged) | "failed" | "refused" (--strict)
     findings: list[checks.Finding] = field(default_factory=list)
-    error: str | None = None  # why no report was written
+    error: str = ""  # one line: why there is no new report
+    log: str = ""  # file with the full traceback, relative to the agency's directory
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("built", "skipped")
 
 
-def build_agency(year_data: YearData, prev: YearData | None, agency_id: str, out_dir: Path,
-                 notebook: Path = execute.NOTEBOOK, strict: bool = False, exporter=None) -> Outcome:
-    """Check, execute and render one agency's report into out_dir/<year>/<agency_id>/ (each file atomically)."""
-    cur = year_data.agency(agency_id)
-    findings = checks.check_agency(cur, prev.agency(agency_id) if prev and agency_id in prev.agencies else None)
-    if strict and checks.has_errors(findings):
-        return Outcome(agency_id, None, findings, "--strict: the data breaks consistency rules; no report built")
-    data_dir = year_data.path.parent
-    parameters = {"agency_id": agency_id, "year": year_data.year, "data_dir": str(data_dir)}
-    nb = execute.execute({**parameters, "data_dir": str(data_dir.resolve())}, notebook)
-    target = Path(out_dir) / str(year_data.year) / agency_id
-    html = render.to_html(nb, narrative.title(cur.agency, cur.year),
-                          provenance(notebook, data_dir, year_data.year, agency_id, parameters), exporter)
-    render.write_atomic(target / "report.ipynb", nbformat.writes(nb))
-    render.write_atomic(target / "results.json",
-                        json.dumps(render.results(nb), ensure_ascii=False, indent=1, sort_keys=True))
-    render.write_atomic(target / "report.html", html)
-    return Outcome(agency_id, target / "report.html", findings)
+@dataclass
+class Task:
+    """One report for a worker: everything it needs, nothing it must load."""
+
+    agency: str
+    title: str
+    target: Path
+    notebook: Path
+    parameters: dict  # as the kernel receives them (absolute data_dir)
+    provenance: dict
+    key: str
+    timeout: int
+    findings: list[checks.Finding]
 
 
-def build_year(data_dir: str | Path, year: int, out_dir: Path, agencies: list[str] | None = None,
-               notebook: Path = execute.NOTEBOOK, strict: bool = False, progress=None) -> list[Outcome]:
-    """Build the selected agencies (all by default) of one year, one after another."""
-    year_data, prev = load_year(data_dir, year), load_previous(data_dir, year)
-    exporter = render.exporter()
+def code_fingerprint() -> str:
+    """The package's own code and templates: a change to any of them rebuilds every report."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_key(prov: dict, code: str, strict: bool) -> str:
+    """The hash of everything a report depends on (see Task.provenance, plus our code and --strict)."""
+    return hashlib.sha256(json.dumps([prov, code, strict], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def read_state(directory: Path) -> dict:
+    try:
+        return json.loads((directory / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(directory: Path, outcome: Outcome, key: str = "") -> None:
+    from .render import write_atomic
+    state = {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
+    write_atomic(directory / STATE, json.dumps(state, ensure_ascii=False, indent=1))
+
+
+def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) -> Outcome:
+    """Record a failure: the full story in error.log, one line in build.json. A previous report stays."""
+    from .render import write_atomic
+    write_atomic(directory / LOG, detail)
+    outcome = Outcome(agency, "failed", list(findings), error, LOG)
+    _write_state(directory, outcome)
+    return outcome
+
+
+# ---------------------------------------------------------------- the worker side
+_worker: dict = {}
+
+
+def _start_worker() -> None:
+    """Per worker process: a kernel pool forked from a warm server, and one HTML exporter."""
+    from .forkkernel import KernelPool
+    from .render import exporter
+    pool = KernelPool(preload=PRELOAD)
+    atexit.register(pool.close)
+    _worker.update(pool=pool, exporter=exporter())
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def run_task(task: Task) -> Outcome:
+    """Execute, render and write one report; any failure becomes a failed Outcome, never an exception."""
+    import nbformat
+    from papermill import PapermillExecutionError
+
+    from . import execute, render
+    manager = _worker["pool"].kernel_manager_class if _worker else execute.SameEnvKernelManager
+    try:
+        nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
+        html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
+        results = render.results(nb)
+    except PapermillExecutionError as err:
+        return _fail(task.target, task.agency, f"cell {err.exec_count}: {err.ename}: {err.evalue}",
+                     _ANSI.sub("", "\n".join(err.traceback)), task.findings)
+    except Exception as err:  # a dead or hung kernel, a template error...: this report fails, the build goes on
+        return _fail(task.target, task.agency, f"{type(err).__name__}: {err}".splitlines()[0],
+                     traceback.format_exc(), task.findings)
+    render.write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
+    render.write_atomic(task.target / "results.json",
+                        json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
+    render.write_atomic(task.target / "report.html", html)
+    (task.target / LOG).unlink(missing_ok=True)
+    outcome = Outcome(task.agency, "built", task.findings)
+    _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
+    return outcome
+
+
+# ---------------------------------------------------------------- the parent side
+@dataclass
+class Plan:
+    names: dict[str, str]  # every agency of the year: id -> name
+    selected: list[str]
+    tasks: list[Task]  # reports to build
+    decided: list[Outcome]  # skipped, refused, or failed on bad data
+
+
+def plan(settings: Settings) -> Plan:
+    """Load and check the year, and decide what to build."""
+    year, data_dir = settings.year, settings.data_dir
+    year_data = load_year(data_dir, year, tolerant=True)
+    prev = load_previous(data_dir, year, tolerant=True)
+    selected = list(settings.agencies or year_data.agencies)
+    for agency in selected:
+        if agency not in year_data.agencies:
+            raise DataError(year_data.path / "agencies.csv", f"no agency {agency!r} in this year's data")
+    code, tasks, decided = code_fingerprint(), [], []
+    for agency in selected:
+        target = settings.output_dir / str(year) / agency
+        for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write
+            stale.unlink()
+        try:
+            cur = year_data.agency(agency)
+            before = prev.agency(agency) if prev and agency in prev.agencies else None
+        except DataError as err:
+            decided.append(_fail(target, agency, str(err), f"{err}\n"))
+            continue
+        findings = checks.check_agency(cur, before)
+        if settings.strict and checks.has_errors(findings):
+            outcome = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
+            _write_state(target, outcome)
+            decided.append(outcome)
+            continue
+        shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), **settings.parameters}
+        prov = provenance(settings.notebook, data_dir, cur, before, shown)
+        key = input_key(prov, code, settings.strict)
+        state = read_state(target)
+        if not settings.force and state.get("key") == key and (target / "report.html").is_file():
+            decided.append(Outcome(agency, "skipped", findings))
+            continue
+        tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
+                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
+    return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
+
+
+def run(tasks: list[Task], jobs: int, progress) -> list[Outcome]:
+    """Run the tasks on `jobs` worker processes; progress(outcome) after each."""
+    if not tasks:
+        return []
     outcomes = []
-    for agency_id in agencies or list(year_data.agencies):
-        outcomes.append(build_agency(year_data, prev, agency_id, out_dir, notebook, strict, exporter))
-        if progress:
-            progress(outcomes[-1])
+    context = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or sockets
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
+        pending = {pool.submit(run_task, t): t for t in tasks}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as err:  # the worker process itself died
+                    outcome = _fail(task.target, task.agency, f"worker died: {type(err).__name__}: {err}",
+                                    traceback.format_exc(), task.findings)
+                outcomes.append(outcome)
+                progress(outcome)
     return outcomes
+
+
+def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
+    """Build the selected agencies of settings.year and write the year's index page; progress goes to
+    `stream`. Returns the outcomes in agency order."""
+    from .index import write_index
+    todo = plan(settings)
+    progress = Progress(len(todo.selected), str(settings.year), stream)
+    for outcome in todo.decided:
+        progress(outcome)
+    try:
+        built = run(todo.tasks, settings.jobs, progress)
+    finally:
+        progress.close()
+    write_index(settings.output_dir / str(settings.year), settings.year, todo.names)
+    rank = {a: i for i, a in enumerate(todo.selected)}
+    return sorted(todo.decided + built, key=lambda o: rank[o.agency])
+
+
+class Progress:
+    """A progress bar (done / total, failures, time left) on a terminal; plain log lines otherwise."""
+
+    def __init__(self, total: int, label: str, stream=sys.stderr):
+        self.stream, self.label, self.total, self.done, self.failed = stream, label, total, 0, 0
+        self.start = time.monotonic()
+        self.bar = None
+        if stream.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=label, unit="report", file=stream)
+
+    def __call__(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failed += not outcome.ok
+        line = f"{outcome.status:8} {outcome.agency}" + (f": {outcome.error}" if outcome.error else "")
+        if self.bar is not None:
+            self.bar.set_postfix(failed=self.failed)
+            self.bar.update()
+            if not outcome.ok:
+                self.bar.write(line)
+        else:
+            print(f"[{self.label} {self.done}/{self.total}] {line}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

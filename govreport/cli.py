@@ -5,56 +5,71 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, checks, execute
+from . import build, checks, config
 from .dataset import DataError, load_previous, load_year
 
 
-def _common(p: argparse.ArgumentParser, year_help: str = "report year, e.g. 2022 (repeatable)",
-            year_required: bool = True) -> None:
-    p.add_argument("--year", type=int, required=year_required, action="append", help=year_help)
-    p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
-
-
-def _build_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
-    p.add_argument("--notebook", type=Path, default=execute.NOTEBOOK, help="report notebook")
-    p.add_argument("--strict", action="store_true", help="build no report for an agency whose data breaks a rule")
-
-
 def cmd_check(args) -> int:
-    findings = [f for y in args.year for f in checks.check_year(load_year(args.data, y), load_previous(args.data, y))]
+    findings, bad = [], []
+    for year in args.year:
+        year_data = load_year(args.data, year, tolerant=True)
+        prev = load_previous(args.data, year, tolerant=True)
+        bad += year_data.invalid.values()
+        for agency in year_data.agencies:
+            if agency not in year_data.invalid:
+                before = prev.agency(agency) if prev and agency in prev.agencies and agency not in prev.invalid else None
+                findings += checks.check_agency(year_data.agency(agency), before)
+    for err in bad:
+        print(f"error: {err}")
     print(checks.findings_table(findings))
-    return 1 if checks.has_errors(findings) else 0
+    return 1 if bad or checks.has_errors(findings) else 0
 
 
-def _report(outcomes: list[build.Outcome]) -> int:
-    failed = [o for o in outcomes if o.error]
+def _settings(args, year: int | None) -> config.Settings:
+    params = args.params
+    if params is None and year is not None and (Path("params") / f"{year}.yaml").is_file():
+        params = Path("params") / f"{year}.yaml"
+    return config.load(params, year, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
+                       agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
+                       strict=args.strict or None, force=args.force or None, pdf=args.pdf or None)
+
+
+def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:
+    findings = [f for o in outcomes for f in o.findings]
+    if findings:
+        print(checks.findings_table(findings))
+    failed = [o for o in outcomes if not o.ok]
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "skipped", "failed", "refused")}
+    year_dir = settings.output_dir / str(settings.year)
+    print(f"{settings.year}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" of {len(outcomes)}")
     for o in failed:
-        print(f"NOT BUILT {o.agency}: {o.error}", file=sys.stderr)
-    if any(o.findings for o in outcomes):
-        print(checks.findings_table([f for o in outcomes for f in o.findings]))
-    built = [o for o in outcomes if o.html]
-    print(f"{len(built)} of {len(outcomes)} reports built" + (f"; open {built[0].html}" if len(built) == 1 else ""))
+        where = f" (full log: {year_dir / o.agency / o.log})" if o.log else ""
+        print(f"  FAILED {o.agency}: {o.error}{where}")
+    print(f"  open {year_dir.resolve() / 'index.html'}")
     return 1 if failed else 0
 
 
-def cmd_run(args) -> int:
-    return _report([o for y in args.year
-                    for o in build.build_year(args.data, y, args.out, [args.agency], args.notebook, args.strict)])
-
-
 def cmd_build(args) -> int:
-    def progress(o: build.Outcome) -> None:
-        print(f"  {'ok  ' if o.html else 'FAIL'} {o.agency}", flush=True)
-
-    years = args.year or sorted(int(d.name) for d in args.data.iterdir() if d.name.isdigit() and d.is_dir())
-    outcomes = []
+    data = args.data or Path("data")
+    years = args.year or ([None] if args.params else
+                          sorted(int(d.name) for d in data.iterdir() if d.name.isdigit() and d.is_dir()))
+    code = 0
     for year in years:
-        print(f"{year}:", flush=True)
-        outcomes += build.build_year(args.data, year, args.out, args.agency, args.notebook, args.strict, progress)
-    code = _report(outcomes)
-    print("open: " + ", ".join(str(args.out.resolve() / str(y) / "<agency>" / "report.html") for y in years))
+        settings = _settings(args, year)
+        code |= _summary(settings, build.build(settings))
     return code
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--params", type=Path, help="build settings (default: params/<year>.yaml when it exists)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: data)")
+    p.add_argument("--out", type=Path, help="output directory (default: outputs)")
+    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/agency_report.ipynb)")
+    p.add_argument("-j", "--jobs", type=int, help="parallel workers (default: number of cores)")
+    p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
+    p.add_argument("--strict", action="store_true", help="build no report for an agency whose data breaks a rule")
+    p.add_argument("--force", action="store_true", help="rebuild reports whose inputs did not change")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf beside each report.html")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -62,21 +77,30 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="check a year's data against the format's consistency rules (勾稽关系)",
                        description="Print every finding (errors and warnings); exit status 1 when any error.")
-    _common(c)
+    c.add_argument("--year", type=int, action="append", required=True, help="year to check (repeatable)")
+    c.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
     c.set_defaults(func=cmd_check)
-    r = sub.add_parser("run", help="build one agency's report",
-                       description="Execute the report notebook with papermill and write "
-                                   "<out>/<year>/<agency>/report.html (and report.ipynb, results.json).")
-    _common(r)
-    r.add_argument("--agency", required=True, help="agency id (see data/<year>/agencies.csv)")
-    _build_opts(r)
-    r.set_defaults(func=cmd_run)
-    b = sub.add_parser("build", help="build the reports of every agency of a year",
-                       description="Build <out>/<year>/<agency>/report.html for each agency (or those given).")
-    _common(b, "year to build (repeatable; default: every year under --data)", year_required=False)
+    b = sub.add_parser("build", help="build every agency's report (parallel, incremental)",
+                       description="Build <out>/<year>/<agency>/report.html for every agency (or those given with "
+                                   "--agency) and <out>/<year>/index.html. Unchanged reports are skipped; one "
+                                   "agency's failure does not stop the others; exit status 1 if any failed.")
+    b.add_argument("--year", type=int, action="append",
+                   help="year to build (repeatable; default: the params file's, else every year under --data)")
     b.add_argument("--agency", action="append", help="only this agency (repeatable)")
-    _build_opts(b)
+    _add_build_options(b)
     b.set_defaults(func=cmd_build)
+    r = sub.add_parser("run", help="build one agency's report",
+                       description="Execute the report notebook with papermill for one agency and write "
+                                   "<out>/<year>/<agency>/report.html (with report.ipynb and results.json).")
+    r.add_argument("--year", type=int, action="append", required=True, help="report year (repeatable)")
+    r.add_argument("--agency", action="append", required=True, help="agency id (see data/<year>/agencies.csv)")
+    _add_build_options(r)
+    r.set_defaults(func=cmd_build, jobs=1)
+    # -- review tools: govreport/lint.py, govreport/diff.py --
+    from . import diff, lint
+    lint.add_parser(sub)
+    diff.add_parser(sub)
+    # -- end review tools --
     return p
 
 

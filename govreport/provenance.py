@@ -1,18 +1,21 @@
-"""What made a report: its input files and their hashes, the parameters, the software versions."""
+"""What made a report: its input files, a digest of its data, the parameters, the software versions."""
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 from importlib.metadata import version
+from dataclasses import asdict
 from pathlib import Path
 
 from . import format as fmt
+from .dataset import AgencyData
 
 DATA_FILES = ("agencies.csv", "section2.csv", "section3.csv", "section4.csv")
 VERSIONED = ("govreport", "papermill", "nbclient", "nbconvert", "ipykernel", "pandas", "matplotlib")
 
 
-def sha256(path: Path) -> str:
+def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -30,11 +33,20 @@ def versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in VERSIONED}}
 
 
-def provenance(notebook: Path, data_dir: str | Path, year: int, agency_id: str, parameters: dict) -> dict:
+def data_digest(a: AgencyData) -> str:
+    """sha256 of one agency's own data for one year (its agencies.csv row, numbers and narrative): what its
+    report reads, so that a change to another agency's rows leaves it alone."""
+    record = [asdict(a.agency), [str(v) for v in a.s2], a.s3.values.tolist(), a.s4.tolist(), a.narrative]
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode()).hexdigest()
+
+
+def provenance(notebook: Path, data_dir: str | Path, cur: AgencyData, prev: AgencyData | None,
+               parameters: dict) -> dict:
     """Everything the report's footer states about how it was made (no clock, no machine paths)."""
     return {
         "notebook": {"path": Path(notebook).name, "sha256": sha256(notebook)},
-        "data": {p: sha256(Path(data_dir) / p) for p in input_files(data_dir, year, agency_id)},
+        "files": input_files(data_dir, cur.year, cur.agency.id),
+        "data": {str(a.year): data_digest(a) for a in (prev, cur) if a is not None},
         "parameters": parameters,
         "versions": versions(),
     }

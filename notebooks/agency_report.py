@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -20,9 +22,10 @@
 agency_id = "hongsibu-gov-office"
 year = 2022
 data_dir = "data"
+charts = True  # False: a report without charts
 
 # %%
-from govreport import charts
+from govreport import charts as plots
 from govreport import report as gr
 
 r = gr.load(agency_id, int(year), data_dir)
@@ -31,14 +34,16 @@ gr.show(gr.header_html(r))
 # %%
 gr.show(gr.text_section_html(r, "1"))
 gr.show(gr.summary_html(r))
-charts.show(charts.yoy_chart(r.cur, r.prev))
+if charts:
+    plots.show(plots.yoy_chart(r.cur, r.prev))
 
 # %%
 gr.show(gr.table_section_html(r, "2"))
 
 # %%
 gr.show(gr.table_section_html(r, "3"))
-charts.show(charts.outcomes_chart(r.cur))
+if charts:
+    plots.show(plots.outcomes_chart(r.cur))
 
 # %%
 gr.show(gr.table_section_html(r, "4"))
