@@ -27,6 +27,7 @@ from .provenance import provenance
 PACKAGE = Path(__file__).resolve().parent
 STATE = "build.json"
 LOG = "error.log"
+WORKER_LOG = "workers.log"
 PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report")
 
 
@@ -97,9 +98,14 @@ def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) ->
 _worker: dict = {}
 
 
-def _start_worker() -> None:
-    """Per worker process: a kernel pool forked from a warm server, and one HTML exporter."""
+def _start_worker(log: Path) -> None:
+    """Per worker process: a kernel pool forked from a warm server, and one HTML exporter. The worker's and
+    its kernels' stderr (Jupyter's log chatter) go to `log`; each report's own errors go to its error.log."""
+    import os
+
     from .forkkernel import KernelPool
+    log.parent.mkdir(parents=True, exist_ok=True)
+    os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
     from .render import exporter
     pool = KernelPool(preload=PRELOAD)
     atexit.register(pool.close)
@@ -183,13 +189,14 @@ def plan(settings: Settings) -> Plan:
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
 
 
-def run(tasks: list[Task], jobs: int, progress) -> list[Outcome]:
-    """Run the tasks on `jobs` worker processes; progress(outcome) after each."""
+def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
+    """Run the tasks on `jobs` worker processes (their stderr to `log`); progress(outcome) after each."""
     if not tasks:
         return []
     outcomes = []
     context = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or sockets
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker,
+                             initargs=(log,)) as pool:
         pending = {pool.submit(run_task, t): t for t in tasks}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -214,7 +221,7 @@ def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     for outcome in todo.decided:
         progress(outcome)
     try:
-        built = run(todo.tasks, settings.jobs, progress)
+        built = run(todo.tasks, settings.jobs, progress, settings.output_dir / str(settings.year) / WORKER_LOG)
     finally:
         progress.close()
     write_index(settings.output_dir / str(settings.year), settings.year, todo.names)
