@@ -19,9 +19,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import checks, narrative
+from . import checks, narrative, pdf, webfont
 from .config import Settings
 from .dataset import DataError, YearData, load_previous, load_year
+from .files import write_atomic
 from .provenance import provenance
 
 PACKAGE = Path(__file__).resolve().parent
@@ -29,6 +30,10 @@ STATE = "build.json"
 LOG = "error.log"
 WORKER_LOG = "workers.log"
 PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report")
+
+
+class BuildError(Exception):
+    """The build cannot start (for example --pdf without Chromium)."""
 
 
 @dataclass
@@ -57,6 +62,7 @@ class Task:
     key: str
     timeout: int
     findings: list[checks.Finding]
+    font_css: str  # the build's embedded font (webfont.py)
 
 
 def code_fingerprint() -> str:
@@ -80,14 +86,12 @@ def read_state(directory: Path) -> dict:
 
 
 def _write_state(directory: Path, outcome: Outcome, key: str = "") -> None:
-    from .render import write_atomic
     state = {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
     write_atomic(directory / STATE, json.dumps(state, ensure_ascii=False, indent=1))
 
 
 def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) -> Outcome:
     """Record a failure: the full story in error.log, one line in build.json. A previous report stays."""
-    from .render import write_atomic
     write_atomic(directory / LOG, detail)
     outcome = Outcome(agency, "failed", list(findings), error, LOG)
     _write_state(directory, outcome)
@@ -124,7 +128,7 @@ def run_task(task: Task) -> Outcome:
     manager = _worker["pool"].kernel_manager_class if _worker else execute.SameEnvKernelManager
     try:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
-        html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
+        html = render.to_html(nb, task.title, task.provenance, task.font_css, _worker.get("exporter"))
         results = render.results(nb)
     except PapermillExecutionError as err:
         return _fail(task.target, task.agency, f"cell {err.exec_count}: {err.ename}: {err.evalue}",
@@ -132,10 +136,9 @@ def run_task(task: Task) -> Outcome:
     except Exception as err:  # a dead or hung kernel, a template error...: this report fails, the build goes on
         return _fail(task.target, task.agency, f"{type(err).__name__}: {err}".splitlines()[0],
                      traceback.format_exc(), task.findings)
-    render.write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
-    render.write_atomic(task.target / "results.json",
-                        json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
-    render.write_atomic(task.target / "report.html", html)
+    write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
+    write_atomic(task.target / "results.json", json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
+    write_atomic(task.target / "report.html", html)
     (task.target / LOG).unlink(missing_ok=True)
     outcome = Outcome(task.agency, "built", task.findings)
     _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
@@ -149,6 +152,7 @@ class Plan:
     selected: list[str]
     tasks: list[Task]  # reports to build
     decided: list[Outcome]  # skipped, refused, or failed on bad data
+    font_css: str
 
 
 def plan(settings: Settings) -> Plan:
@@ -160,7 +164,9 @@ def plan(settings: Settings) -> Plan:
     for agency in selected:
         if agency not in year_data.agencies:
             raise DataError(year_data.path / "agencies.csv", f"no agency {agency!r} in this year's data")
-    code, tasks, decided = code_fingerprint(), [], []
+    font_css = webfont.font_face_css(webfont.year_text(year_data, prev))
+    code = hashlib.sha256((code_fingerprint() + font_css).encode()).hexdigest()
+    tasks, decided = [], []
     for agency in selected:
         target = settings.output_dir / str(year) / agency
         for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write
@@ -185,8 +191,9 @@ def plan(settings: Settings) -> Plan:
             decided.append(Outcome(agency, "skipped", findings))
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
-                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
-    return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
+                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings,
+                          font_css))
+    return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided, font_css)
 
 
 def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
@@ -216,6 +223,8 @@ def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     """Build the selected agencies of settings.year and write the year's index page; progress goes to
     `stream`. Returns the outcomes in agency order."""
     from .index import write_index
+    if settings.pdf and pdf.available():
+        raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {pdf.available()}")
     todo = plan(settings)
     progress = Progress(len(todo.selected), str(settings.year), stream)
     for outcome in todo.decided:
@@ -224,9 +233,34 @@ def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
         built = run(todo.tasks, settings.jobs, progress, settings.output_dir / str(settings.year) / WORKER_LOG)
     finally:
         progress.close()
-    write_index(settings.output_dir / str(settings.year), settings.year, todo.names)
+    outcomes = todo.decided + built
+    if settings.pdf:
+        print_pdfs(settings.output_dir / str(settings.year), outcomes, stream)
+    write_index(settings.output_dir / str(settings.year), settings.year, todo.names, todo.font_css)
     rank = {a: i for i, a in enumerate(todo.selected)}
-    return sorted(todo.decided + built, key=lambda o: rank[o.agency])
+    return sorted(outcomes, key=lambda o: rank[o.agency])
+
+
+def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
+    """report.pdf beside each report.html that is new or has none yet, with one Chromium; a failure fails
+    that agency's outcome only."""
+    def stale(directory: Path) -> bool:
+        html, printed = directory / "report.html", directory / "report.pdf"
+        return not printed.is_file() or printed.stat().st_mtime_ns < html.stat().st_mtime_ns
+
+    todo = [o for o in outcomes if o.ok and stale(year_dir / o.agency)]
+    if not todo:
+        return
+    with pdf.PdfPrinter() as printer:
+        for outcome in todo:
+            directory = year_dir / outcome.agency
+            try:
+                printer.print(directory / "report.html", directory / "report.pdf")
+            except Exception as err:
+                failed = _fail(directory, outcome.agency, f"PDF: {type(err).__name__}: {err}".splitlines()[0],
+                               traceback.format_exc(), outcome.findings)
+                outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
+            print(f"[pdf] {outcome.status:8} {outcome.agency}", file=stream, flush=True)
 
 
 class Progress:

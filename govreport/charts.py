@@ -35,7 +35,7 @@ STYLE = {
     "text.color": TEXT,
     "xtick.color": TEXT,
     "ytick.color": TEXT,
-    "svg.fonttype": "path",  # glyphs as paths: the browser needs no font
+    "svg.fonttype": "none",  # text as SVG text, in the font the page embeds (webfont.py): small, selectable
     "svg.hashsalt": "govreport",  # stable ids, hence byte-identical SVG
 }
 FIGSIZE = (7, 3.5)

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataError, KeyError) as e:
+    except (DataError, KeyError, build.BuildError) as e:
         print(f"govreport: error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
         return 2
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import narrative
 from .build import LOG, read_state
-from .render import write_atomic
+from .files import write_atomic
 
 COLUMNS = (  # (results figure, header)
     ("received", "新收申请"), ("concluded", "办结"), ("completion_rate", "办结率"),
@@ -71,17 +71,17 @@ def _row(directory: Path, agency: str, name: str) -> str:
             f'<td data-sort="{errors * 1000 + len(findings)}">{check}</td><td>{label}</td><td>{" ".join(links)}</td></tr>')
 
 
-def index_html(year_dir: Path, year: int, names: dict[str, str]) -> str:
+def index_html(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
     rows = "".join(_row(year_dir / agency, agency, name) for agency, name in names.items())
     title = f"{year}年政府信息公开工作年度报告"
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
+            f"<style>{font_css}{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
             f"<p>点击表头排序。</p><table><thead><tr><th>机关</th>{head}<th>一致性检查</th><th>状态</th><th>链接</th>"
             f"</tr></thead><tbody>{rows}</tbody></table><script>{_SORT}</script></body></html>\n")
 
 
-def write_index(year_dir: Path, year: int, names: dict[str, str]) -> Path:
+def write_index(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> Path:
     path = year_dir / "index.html"
-    write_atomic(path, index_html(year_dir, year, names))
+    write_atomic(path, index_html(year_dir, year, names, font_css))
     return path

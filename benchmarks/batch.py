@@ -1,0 +1,324 @@
+"""Batch build benchmark: wall time per report and peak memory, on a synthetic year of N agencies.
+
+    python benchmarks/batch.py                   # N = 50
+    python benchmarks/batch.py --n1000           # N = 50, then N = 1000 (about an hour on 2 cores)
+    python benchmarks/batch.py --sizes 200 --loop-sample 5 --jobs 2
+
+For each N, on the same data (benchmarks/synthetic.py), it times
+  (a) the obvious loop: the `papermill` CLI then `jupyter nbconvert --to html`, one agency after another, on an
+      evenly spaced sample of the agencies (--loop-sample; it costs seconds per report);
+  (b) `govreport build -j <jobs> --force`, a subprocess timed as a whole (start-up included), then the same
+      command without --force (nothing changed: every report skipped); peak memory is the summed PSS of its
+      whole process tree (parent, workers, fork servers, kernels), sampled every 0.1 s;
+  (c) the in-process floor: a plain Python subprocess that makes each report's narrative, tables and charts
+      with govreport's functions and writes one HTML page per agency: no Jupyter, no nbconvert. Timed as a
+      subprocess (start-up included) and, inside it, after its imports;
+  (c+font) the floor plus the page's embedded web font (govreport.webfont), which (b)'s pages carry and (a)'s
+      and (c)'s do not, on the sample of (a).
+Then the no-change rebuild of the shipped sample data (data/ of this repository, copied).
+
+Every run gets an empty cache directory (XDG_CACHE_HOME; matplotlib's font list copied in), so no web font
+subset is reused from an earlier run: each build is a first build of new data, as a user's would be.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from html import escape
+from importlib.metadata import version
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "agency_report.ipynb"
+BIN = Path(sys.executable).parent  # the CLIs of this environment
+KERNEL = "python3"  # ipykernel's own kernelspec: jupyter_client runs its "python" as papermill's sys.executable
+VERSIONS = ("govreport", "papermill", "nbclient", "nbconvert", "jupyter_client", "ipykernel", "pandas",
+            "matplotlib", "fonttools", "psutil")
+TARGETS = {"speedup": 10.0, "floor": 1.5, "memory": 1.2, "rebuild": 2.0}
+
+
+def agency_ids(data_dir: Path, year: int) -> list[str]:
+    with (data_dir / str(year) / "agencies.csv").open(encoding="utf-8-sig") as f:
+        return [row["agency_id"] for row in csv.DictReader(f)]
+
+
+def spread(items: list, k: int) -> list:
+    """k items evenly spaced over `items` (all of them when k >= len)."""
+    if k >= len(items):
+        return list(items)
+    return [items[i * len(items) // k] for i in range(k)]
+
+
+def fresh_env(work: Path) -> dict:
+    """The environment for one timed run: a new, empty cache directory, but matplotlib's font list kept."""
+    import matplotlib
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+    shutil.copytree(matplotlib.get_cachedir(), cache / "matplotlib")
+    return {**os.environ, "XDG_CACHE_HOME": str(cache)}
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's ended descendants so far (each counts its own, reaped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Timing:
+    wall: float  # seconds
+    cpu: float  # CPU seconds of the processes it ran
+
+
+def run(cmd: list, cwd: Path, env: dict, log: Path) -> str:
+    """Run cmd; its output goes to `log` (appended); raise with the log's end if it fails. Returns its stdout."""
+    done = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True)
+    with log.open("a", encoding="utf-8") as f:
+        f.write(f"$ {' '.join(map(str, cmd))}\n{done.stdout}{done.stderr}\n")
+    if done.returncode:
+        raise RuntimeError(f"{cmd[0]} failed ({done.returncode}); see {log}:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+# ---------------------------------------------------------------- (a) the obvious loop
+def obvious_loop(data_dir: Path, year: int, agencies: list[str], work: Path) -> Timing:
+    """papermill then nbconvert (the CLIs, as subprocesses) for each agency in turn."""
+    env, log = fresh_env(work), work / "loop.log"
+    out = work / "loop"
+    out.mkdir()
+    cpu, started = children_cpu(), time.perf_counter()
+    for agency in agencies:
+        executed = out / f"{agency}.ipynb"
+        run([BIN / "papermill", NOTEBOOK, executed, "-k", KERNEL, "--no-progress-bar", "-p", "agency_id", agency,
+             "-p", "year", year, "-p", "data_dir", data_dir.resolve()], out, env, log)
+        run([BIN / "jupyter", "nbconvert", "--to", "html", executed], out, env, log)
+    return Timing(time.perf_counter() - started, children_cpu() - cpu)
+
+
+# ---------------------------------------------------------------- (b) govreport build, and its memory
+class PeakMemory(threading.Thread):
+    """Samples the summed PSS (RSS where PSS is unreadable) of a process and all its descendants; .peak in bytes."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.root, self.interval, self.peak = psutil.Process(pid), interval, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, self.sample())
+            self.done.wait(self.interval)
+
+    def sample(self) -> int:
+        try:
+            processes = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        total = 0
+        for p in processes:
+            try:
+                try:
+                    total += p.memory_full_info().pss
+                except psutil.AccessDenied:
+                    total += p.memory_info().rss
+            except psutil.NoSuchProcess:  # it ended between the listing and now
+                pass
+        return total
+
+    def stop(self) -> int:
+        self.done.set()
+        self.join()
+        return self.peak
+
+
+@dataclass
+class Build(Timing):
+    peak_mb: float
+    summary: str  # its last-but-one stdout line, e.g. "2022: 50 built of 50"
+
+
+def govreport_build(data_dir: Path, year: int, out: Path, jobs: int, force: bool, work: Path,
+                    env: dict | None = None) -> Build:
+    """`govreport build` as a subprocess: wall time, peak PSS of its process tree, its summary line."""
+    cmd = [BIN / "govreport", "build", "--year", year, "--data", data_dir.resolve(), "--out", out, "-j", jobs]
+    cmd = [str(c) for c in cmd + ["--force"] * force]
+    log = work / "build.log"
+    with log.open("a", encoding="utf-8") as f:
+        f.write(f"$ {' '.join(cmd)}\n")
+        f.flush()
+        cpu, started = children_cpu(), time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=work, env=env or fresh_env(work), stdout=subprocess.PIPE, stderr=f,
+                                text=True)
+        memory = PeakMemory(proc.pid)
+        memory.start()
+        stdout = proc.communicate()[0]
+        timing = Timing(time.perf_counter() - started, children_cpu() - cpu)
+        peak = memory.stop()
+        f.write(stdout)
+    if proc.returncode:
+        raise RuntimeError(f"govreport build failed ({proc.returncode}); see {log}")
+    summary = next(line for line in stdout.splitlines() if line.startswith(f"{year}:"))
+    return Build(timing.wall, timing.cpu, peak / 2**20, summary)
+
+
+# ---------------------------------------------------------------- (c) the in-process floor
+def floor(data_dir: Path, year: int, out: Path, agencies: list[str] | None = None, font: bool = False) -> float:
+    """Write out/<agency>.html for each agency with govreport's functions alone (no Jupyter); with `font`, embed
+    the page's web font as the notebook's pages do. Returns the seconds taken after the imports."""
+    from govreport import charts, narrative, report, webfont
+    agencies = agencies or agency_ids(data_dir, year)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for agency in agencies:
+        r = report.load(agency, year, data_dir)
+        parts = [report.header_html(r), report.text_section_html(r, "1"), report.summary_html(r),
+                 charts.to_svg(charts.yoy_chart(r.cur, r.prev)), report.table_section_html(r, "2"),
+                 report.table_section_html(r, "3"), charts.to_svg(charts.outcomes_chart(r.cur)),
+                 report.table_section_html(r, "4"), report.text_section_html(r, "5"),
+                 report.text_section_html(r, "6")]
+        body = "".join(parts)
+        style = f"<style>{webfont.font_face_css(webfont.page_text(body))}</style>" if font else ""
+        page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+                f"<title>{escape(narrative.title(r.cur.agency, year))}</title>{style}</head><body>{body}</body></html>")
+        (out / f"{agency}.html").write_text(page, encoding="utf-8")
+    return time.perf_counter() - started
+
+
+def floor_subprocess(data_dir: Path, year: int, out: Path, work: Path, agencies: list[str] | None = None,
+                     font: bool = False) -> tuple[Timing, float]:
+    """floor() in a plain Python subprocess: its timing, and its own seconds after its imports."""
+    cmd = [sys.executable, Path(__file__).resolve(), "--floor", data_dir.resolve(), out, "--year", year]
+    cmd += [x for a in agencies or () for x in ("--agency", a)] + ["--font"] * font
+    env = fresh_env(work)
+    cpu, started = children_cpu(), time.perf_counter()
+    stdout = run(cmd, work, env, work / "floor.log")
+    return Timing(time.perf_counter() - started, children_cpu() - cpu), json.loads(stdout)["seconds"]
+
+
+# ---------------------------------------------------------------- one size, and the report
+@dataclass
+class Result:
+    n: int
+    sample: int  # agencies (a) and (c+font) ran
+    loop: Timing  # (a), for the sample
+    build: Build  # (b), --force
+    rebuild: Build  # (b) again, nothing changed
+    floor: Timing  # (c), subprocess
+    floor_inner: float  # (c): seconds after its imports
+    floor_font: float  # (c+font): seconds after its imports, for the sample
+
+
+def measure(n: int, year: int, jobs: int, sample: int, work: Path) -> Result:
+    """Generate N agencies under work/ and time (a), (b) and (c) on them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic import write_year
+    data = write_year(work / "data", n, year)
+    picked = spread(agency_ids(data, year), sample)
+    loop = obvious_loop(data, year, picked, work)
+    built = govreport_build(data, year, work / "out", jobs, True, work)
+    rebuilt = govreport_build(data, year, work / "out", jobs, False, work)
+    floor, floor_inner = floor_subprocess(data, year, work / "floor", work)
+    _, font_inner = floor_subprocess(data, year, work / "floor-font", work, picked, font=True)
+    return Result(n, len(picked), loop, built, rebuilt, floor, floor_inner, font_inner)
+
+
+def mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def rebuild_line(label: str, n: int, r: Build, target: bool) -> str:
+    """The no-change rebuild; a rebuild that built anything (the code or data changed meanwhile) is flagged."""
+    skipped = f"{n} skipped of {n}" in r.summary
+    verdict = f"   [target < {TARGETS['rebuild']:g} s: {mark(skipped and r.wall < TARGETS['rebuild'])}]" if target else ""
+    note = "" if skipped else "  NOT ALL SKIPPED: govreport's code or the data changed between the two builds"
+    return f"{label}{r.wall:7.2f} s   ({r.summary}){verdict}{note}"
+
+
+def lines(r: Result, jobs: int) -> list[str]:
+    """The readable table for one N."""
+    a, b, c = r.loop.wall / r.sample, r.build.wall / r.n, r.floor.wall / r.n
+    pad = " " * len(f"N={r.n}  ")
+    return [
+        f"N={r.n}  (a) obvious loop: papermill + nbconvert CLIs   {a:6.2f} s/report   "
+        f"CPU {r.loop.cpu / r.sample:5.2f} s/report   (sample of {r.sample})",
+        f"{pad}(b) govreport build -j {jobs} --force              {b:6.2f} s/report   "
+        f"CPU {r.build.cpu / r.n:5.2f} s/report   (total {r.build.wall:.1f} s; {r.build.summary})",
+        f"{pad}    {a / b:.1f}x faster than (a)   [target >= {TARGETS['speedup']:g}x: {mark(a / b >= TARGETS['speedup'])}]",
+        f"{pad}(c) in-process floor, one plain subprocess      {c:6.2f} s/report   "
+        f"CPU {r.floor.cpu / r.n:5.2f} s/report   (after its imports: {r.floor_inner / r.n:.2f} s/report)",
+        f"{pad}    (b)/(c) = {b / c:.2f}   [target <= {TARGETS['floor']:g}: {mark(b / c <= TARGETS['floor'])}]",
+        f"{pad}(c+font) floor + the embedded web font          {r.floor_font / r.sample:6.2f} s/report   "
+        f"(after imports, sample of {r.sample}; (b)/(c+font) = {b / (r.floor_font / r.sample):.2f})",
+        rebuild_line(f"{pad}no-change rebuild: (b) without --force       ", r.n, r.rebuild, False),
+        f"{pad}peak memory of (b)'s process tree (PSS)      {r.build.peak_mb:6.0f} MB",
+    ]
+
+
+def machine() -> list[str]:
+    load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    return [f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GB, "
+            f"{platform.platform()}, load average (1/5/15 min) {load}",
+            f"python {platform.python_version()} ({sys.executable}); "
+            + ", ".join(f"{name} {version(name)}" for name in VERSIONS)]
+
+
+def sample_data(year: int, jobs: int, work: Path) -> list[str]:
+    """Build the shipped sample data (a copy) once, then time the no-change rebuild."""
+    data = Path(shutil.copytree(REPO / "data", work / "data"))
+    n = len(agency_ids(data, year))
+    built = govreport_build(data, year, work / "out", jobs, True, work)
+    rebuilt = govreport_build(data, year, work / "out", jobs, False, work)
+    return [f"sample data ({n} agencies of data/): build -j {jobs} --force {built.wall / n:6.2f} s/report "
+            f"(total {built.wall:.1f} s)",
+            rebuild_line("    no-change rebuild ", n, rebuilt, True)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50", help="comma-separated numbers of agencies (default 50)")
+    parser.add_argument("--n1000", action="store_true", help="also N = 1000 (same as --sizes 50,1000)")
+    parser.add_argument("--loop-sample", type=int, default=10, help="agencies (a) and (c+font) run (default 10)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="govreport build -j (default: cores)")
+    parser.add_argument("--year", type=int, default=2022)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
+    parser.add_argument("--floor", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--agency", action="append", help=argparse.SUPPRESS)
+    parser.add_argument("--font", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.floor:  # the (c) subprocess
+        print(json.dumps({"seconds": floor(args.floor[0], args.year, args.floor[1], args.agency, args.font)}))
+        return
+    sizes = sorted({int(s) for s in args.sizes.split(",")} | ({50, 1000} if args.n1000 else set()))
+
+    with tempfile.TemporaryDirectory(prefix="govreport-bench-") as tmp:
+        root = args.keep or Path(tmp)
+        print("\n".join(machine()), flush=True)
+        results = {}
+        for n in sizes:
+            work = root / f"n{n}"
+            work.mkdir(parents=True)
+            results[n] = measure(n, args.year, args.jobs, args.loop_sample, work)
+            print("\n".join(lines(results[n], args.jobs)), flush=True)
+        if len(sizes) > 1:  # memory flat in N
+            a, b = results[sizes[0]].build.peak_mb, results[sizes[-1]].build.peak_mb
+            print(f"peak memory N={sizes[-1]} / N={sizes[0]}: {b:.0f} / {a:.0f} MB = {b / a:.2f}   "
+                  f"[target <= {TARGETS['memory']:g}: {mark(b / a <= TARGETS['memory'])}]")
+        sample_work = root / "sample"
+        sample_work.mkdir(parents=True)
+        print("\n".join(sample_data(args.year, args.jobs, sample_work) + machine()[:1]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,491 @@
+"""`govreport diff OLD NEW`: what a change does to every report, for a reviewer.
+
+OLD and NEW are build output directories (holding <year>/<agency>/results.json), or git revisions: a branch,
+a tag, a sha, HEAD~1…, or WORKTREE for the working tree as it is (uncommitted changes included). A revision
+is exported to a temporary directory (`git archive`, so the repository itself is left alone) and built there
+with its own package, notebooks and data.
+
+The comparison reads what each report records about itself, never its HTML: results.json (the tables'
+numbers, the narrative sentences computed from them, the check findings) and, for the charts, a digest of
+each image/svg+xml output of the executed report.ipynb (matplotlib's version stamp left out).
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from itertools import groupby, zip_longest
+from pathlib import Path
+
+from . import format as fmt
+from . import lint
+
+WORKTREE = "WORKTREE"
+SECTIONS = ("s2", "s3", "s4")  # the results' table sections, in report order
+_SECTION_NO = {s: fmt.SECTION_TITLES[s[1]].split("、")[0] for s in SECTIONS}  # "s3" -> "三"
+_ORDER = {  # results key -> position in its table, row-major as printed
+    "s2": {c: i for i, c in enumerate(fmt.S2_CELLS)},
+    "s3": {k: i for i, k in enumerate(f"{r}:{c}" for r in fmt.S3_ROWS for c in fmt.S3_COLUMNS)},
+    "s4": {c: i for i, c in enumerate(fmt.S4_CELLS)},
+}
+
+
+class DiffError(Exception):
+    """OLD or NEW is neither a build output directory nor a git revision, or nothing was built."""
+
+
+# ---------------------------------------------------------------- labels
+def _paths(tree: tuple[fmt.Node, ...]) -> dict[str, tuple[str, ...]]:
+    """Leaf code -> the labels from its top-level node down to it."""
+    out: dict[str, tuple[str, ...]] = {}
+
+    def walk(node: fmt.Node, path: tuple[str, ...]) -> None:
+        path = (*path, node.label)
+        for child in node.children:
+            walk(child, path)
+        if not node.children:
+            out[node.code] = path
+
+    for n in tree:
+        walk(n, ())
+    return out
+
+
+_S3_ROWS = {code: "".join(p[1:] or p) for code, p in _paths(fmt.S3_ROW_TREE).items()}  # under 三、本年度办理结果
+_S3_COLUMNS = {code: "·".join(p) for code, p in _paths(fmt.S3_COLUMN_TREE).items()}  # 法人或其他组织·其他
+_S4 = _paths(fmt.S4_TREE)
+
+
+def cell_labels(section: str, key: str) -> tuple[str, str]:
+    """The row and column labels of a results key: ("s3", "1:total") -> ("一、本年新收政府信息公开申请数量", "总计")."""
+    if section == "s2":
+        return fmt.S2_LABELS[key]
+    if section == "s3":
+        row, col = key.split(":")
+        return _S3_ROWS[row], _S3_COLUMNS[col]
+    *row, col = _S4[key]
+    return "·".join(row), col
+
+
+# ---------------------------------------------------------------- what changed
+@dataclass(frozen=True)
+class Cell:
+    """One table cell whose value changed (None: the cell is missing on that side)."""
+
+    section: str  # "s2" | "s3" | "s4"
+    key: str  # as in results.json: "normative_issued", "1:total", "review_corrected"
+    old: float | None
+    new: float | None
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        return cell_labels(self.section, self.key)
+
+    @property
+    def name(self) -> str:
+        return "·".join((_SECTION_NO[self.section], *self.labels))
+
+
+@dataclass
+class ReportDiff:
+    """One report (one agency, one year) compared."""
+
+    year: int
+    agency: str
+    name: str
+    status: str  # "changed" | "unchanged" | "added" | "removed"
+    cells: list[Cell] = field(default_factory=list)
+    sentences: list[tuple[str | None, str | None]] = field(default_factory=list)  # (old, new); None: none
+    findings_added: list[dict] = field(default_factory=list)
+    findings_removed: list[dict] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # the charts that differ: "图1（一、总体情况） changed"
+    renamed: tuple[str, str] | None = None
+
+
+def chart_digests(notebook: Path) -> list[tuple[str, str]] | None:
+    """(name, digest) of each chart the executed notebook shows, in order; None without the notebook.
+
+    A chart is named by its place: 图1（一、总体情况）, after the section title shown before it."""
+    if not notebook.exists():
+        return None
+    section, charts = "", []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if titles := re.findall(r'<h2 id="s(\d)"', _joined(data.get("text/html", ""))):
+                section = fmt.SECTION_TITLES.get(titles[-1], "")
+            if svg := _joined(data.get("image/svg+xml", "")):
+                svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+                name = f"图{len(charts) + 1}" + (f"（{section}）" if section else "")
+                charts.append((name, hashlib.sha256(svg.encode()).hexdigest()))
+    return charts
+
+
+def _joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def load(directory: Path, years=None, agencies=None) -> dict[tuple[int, str], dict]:
+    """(year, agency) -> the report's results, plus "charts" (chart_digests), for each report under `directory`."""
+    out = {}
+    for path in sorted(directory.glob("*/*/results.json")):
+        year, agency = path.parent.parent.name, path.parent.name
+        if not year.isdigit() or (years and int(year) not in years) or (agencies and agency not in agencies):
+            continue
+        results = json.loads(path.read_text(encoding="utf-8"))
+        results["charts"] = chart_digests(path.parent / "report.ipynb")
+        out[int(year), agency] = results
+    return out
+
+
+def _sentences(old: list[str], new: list[str]) -> list[tuple[str | None, str | None]]:
+    """The sentences that differ, paired old -> new where one replaces another."""
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op != "equal":
+            out += zip_longest(old[i1:i2], new[j1:j2])
+    return out
+
+
+def _finding_key(f: dict) -> str:
+    return json.dumps(f, ensure_ascii=False, sort_keys=True)
+
+
+def _charts(old: list | None, new: list | None) -> list[str]:
+    """The charts that differ: "图1（一、总体情况） changed" (or added, removed)."""
+    if old is None or new is None:  # a side without report.ipynb: charts unknown
+        return []
+    return [f"{(n or o)[0]} {'added' if o is None else 'removed' if n is None else 'changed'}"
+            for o, n in zip_longest(old, new) if o is None or n is None or o[1] != n[1]]
+
+
+def compare_report(year: int, agency: str, old: dict | None, new: dict | None) -> ReportDiff:
+    """What changed in one report between two results (None: no such report on that side)."""
+    name = (new or old)["name"]
+    if old is None or new is None:
+        return ReportDiff(year, agency, name, "added" if old is None else "removed")
+    d = ReportDiff(year, agency, name, "unchanged")
+    for s in SECTIONS:
+        a, b = old.get(s, {}), new.get(s, {})
+        keys = sorted(a.keys() | b.keys(), key=lambda k: (_ORDER[s].get(k, -1), k))  # in table order
+        d.cells += [Cell(s, k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
+    d.sentences = _sentences(old.get("sentences", []), new.get("sentences", []))
+    before = {_finding_key(f): f for f in old.get("findings", [])}
+    after = {_finding_key(f): f for f in new.get("findings", [])}
+    d.findings_added = [f for k, f in after.items() if k not in before]
+    d.findings_removed = [f for k, f in before.items() if k not in after]
+    d.charts = _charts(old.get("charts"), new.get("charts"))
+    d.renamed = (old["name"], new["name"]) if old["name"] != new["name"] else None
+    if d.cells or d.sentences or d.findings_added or d.findings_removed or d.charts or d.renamed:
+        d.status = "changed"
+    return d
+
+
+def compare(old: dict, new: dict) -> list[ReportDiff]:
+    """Every report of either side compared, by year then agency."""
+    return [compare_report(*key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys())]
+
+
+# ---------------------------------------------------------------- OLD and NEW: directories or revisions
+@dataclass
+class Side:
+    """One side of the comparison: what it is, where its reports are, what went wrong building it."""
+
+    label: str  # as shown: the directory, or the revision and its commit
+    directory: Path
+    problems: str = ""  # the build's error output, when it failed for some (or every) report
+    kept: bool = True  # the directory outlives the command (a temporary build is gone after the comparison)
+
+
+def _git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    if proc.returncode:
+        raise DiffError(proc.stderr.strip() or f"git {' '.join(args)} failed")
+    return proc.stdout.strip()
+
+
+def is_output_dir(path: Path) -> bool:
+    """Whether `path` is a build output directory: it holds <year>/<agency>/results.json."""
+    return path.is_dir() and any(p.parent.parent.name.isdigit() for p in path.glob("*/*/results.json"))
+
+
+def build(source: Path, out: Path, years=None, agencies=None) -> str:
+    """Build the reports of the source tree `source` (its data, notebook and package) into `out`, with
+    `govreport build` run by this Python; returns, when it failed, its lines about failures (else its last lines)."""
+    cmd = [sys.executable, "-m", "govreport.cli", "build", "--data", str(source / "data"), "--out", str(out),
+           "--notebook", str(source / "notebooks" / "agency_report.ipynb")]
+    cmd += [f"--year={y}" for y in years or ()] + [f"--agency={a}" for a in agencies or ()]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(source), os.environ.get("PYTHONPATH"))))}
+    proc = subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True)
+    if proc.returncode == 0:
+        return ""
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    return "\n".join([x.strip() for x in lines if re.search(r"\bfail|^\S*: error:", x.strip(), re.I)] or lines[-30:])
+
+
+def export(repo: Path, commit: str, target: Path) -> None:
+    """Write the files of `commit` into `target` (a checkout that leaves the repository untouched)."""
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit], capture_output=True)
+    if archive.returncode:
+        raise DiffError(archive.stderr.decode(errors="replace").strip())
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+
+
+@contextmanager
+def side(spec: str, role: str, repo: Path, years=None, agencies=None, keep: Path | None = None) -> Iterator[Side]:
+    """OLD or NEW as a directory of reports: `spec` itself when it is a build output directory; otherwise the
+    revision `spec` of `repo`, built into `keep`/<role> (or a temporary directory, removed afterwards)."""
+    if is_output_dir(Path(spec)):
+        yield Side(spec, Path(spec))
+        return
+    try:
+        top = Path(_git(repo, "rev-parse", "--show-toplevel"))
+        commit = None if spec == WORKTREE else _git(repo, "rev-parse", "--verify", f"{spec}^{{commit}}")
+    except DiffError as e:
+        raise DiffError(f"{spec} is neither a build output directory (<year>/<agency>/results.json) "
+                        f"nor a git revision of {repo}: {e}") from None
+    label = f"{spec} (uncommitted working tree of {top})" if commit is None else f"{spec} ({commit[:10]})"
+    with tempfile.TemporaryDirectory(prefix=f"govreport-diff-{role}-") as tmp:
+        out = keep / role if keep else Path(tmp) / "outputs"
+        shutil.rmtree(out, ignore_errors=True)
+        source = top
+        if commit is not None:
+            source = Path(tmp) / "src"
+            export(top, commit, source)
+        if problems := lint.check(source / "notebooks"):  # e.g. a .py twin edited, not its .ipynb (which runs)
+            print(f"warning: {role.upper()}'s notebooks fail the notebook check; the build runs each .ipynb as it is "
+                  f"(fix: {lint.FIX_COMMAND}):", *problems, sep="\n  ", file=sys.stderr)
+        print(f"building {role.upper()} {label} …", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        problems = build(source, out, years, agencies)
+        print(f"  {role.upper()} built in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        yield Side(label, out, problems, kept=keep is not None)
+
+
+@dataclass
+class Comparison:
+    old: Side
+    new: Side
+    reports: list[ReportDiff]
+
+
+def run(old: str, new: str, repo: Path = Path("."), years=None, agencies=None, keep: Path | None = None) -> Comparison:
+    """Compare OLD and NEW (build output directories, or revisions of `repo` built for the occasion)."""
+    with side(old, "old", repo, years, agencies, keep) as a, side(new, "new", repo, years, agencies, keep) as b:
+        reports = compare(load(a.directory, years, agencies), load(b.directory, years, agencies))
+    if not reports:
+        raise DiffError("no reports on either side" + "".join(
+            f"\n{s.label}: {s.problems}" for s in (a, b) if s.problems))
+    return Comparison(a, b, reports)
+
+
+# ---------------------------------------------------------------- text
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def counts(reports: list[ReportDiff]) -> str:
+    """What changed in these reports, counted: "1 table cell, 3 sentences, 2 findings added, 1 chart"."""
+    def total(attr: str) -> int:
+        return sum(len(getattr(r, attr)) for r in reports)
+
+    parts = [(total("cells"), "table cell"), (total("sentences"), "sentence"),
+             (total("findings_added"), "finding added", "findings added"),
+             (total("findings_removed"), "finding removed", "findings removed"), (total("charts"), "chart")]
+    renamed = sum(r.renamed is not None for r in reports)
+    return ", ".join([_n(*p) for p in parts if p[0]] + ([_n(renamed, "name")] if renamed else []))
+
+
+def summary(reports: list[ReportDiff]) -> str:
+    """One line: "1 of 30 reports change; 1 table cell, 3 sentences, 1 chart", or "no changes: …"."""
+    changed = [r for r in reports if r.status != "unchanged"]
+    if not changed:
+        return f"no changes: {_n(len(reports), 'report')} compared, all identical"
+    parts = [counts(changed)] if counts(changed) else []
+    parts += [_n(sum(r.status == s for r in reports), f"report {s}", f"reports {s}")
+              for s in ("added", "removed") if any(r.status == s for r in reports)]
+    return f"{len(changed)} of {_n(len(reports), 'report')} change; " + ", ".join(parts)
+
+
+def _value(v) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _finding(f: dict) -> str:
+    return f"{'错误' if f['severity'] == 'error' else '提示'} [{f['rule']}] {f['message']}"
+
+
+def _what(c: Comparison, r: ReportDiff) -> str:
+    """How a report changed, in a few words."""
+    if r.status == "unchanged":
+        return "unchanged"
+    if r.status in ("added", "removed"):
+        role, s = ("OLD", c.old) if r.status == "added" else ("NEW", c.new)
+        return f"{r.status} (no report in {role}{'; its build failed' if r.agency in s.problems else ''})"
+    return counts([r])
+
+
+def _in_order(reports: list[ReportDiff]) -> Iterator[tuple[int, list[ReportDiff]]]:
+    """Per year, the reports that changed first, then the unchanged ones."""
+    for year, group in groupby(reports, key=lambda r: r.year):
+        yield year, sorted(group, key=lambda r: r.status == "unchanged")
+
+
+def to_text(c: Comparison) -> str:
+    """The comparison for a terminal: a summary, then one block per changed report, one line per unchanged."""
+    lines = [f"OLD  {c.old.label}", f"NEW  {c.new.label}", "", summary(c.reports)]
+    for role, s in (("OLD", c.old), ("NEW", c.new)):
+        if s.problems:
+            lines += ["", f"{role} did not build every report:", *("  " + x for x in s.problems.splitlines())]
+    marks = {"changed": "~", "unchanged": "=", "added": "+", "removed": "-"}
+    for year, reports in _in_order(c.reports):
+        lines += ["", str(year)]
+        for r in reports:
+            lines.append(f"  {marks[r.status]} {r.agency} {r.name}: {_what(c, r)}")
+            if r.renamed:
+                lines.append(f"      name      {r.renamed[0]} → {r.renamed[1]}")
+            lines += [f"      cell      {x.name}: {_value(x.old)} → {_value(x.new)}" for x in r.cells]
+            for old, new in r.sentences:
+                label = "sentence"
+                for sign, text in (("−", old), ("+", new)):
+                    if text:
+                        lines.append(f"      {label:<9} {sign} {text}")
+                        label = ""
+            lines += [f"      finding   + {_finding(f)}" for f in r.findings_added]
+            lines += [f"      finding   − {_finding(f)}" for f in r.findings_removed]
+            lines += [f"      chart     {chart}" for chart in r.charts]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#222;line-height:1.6}
+h1{font-size:1.4rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:2rem}h3{font-size:1rem;margin:0}
+.summary{font-size:1.1rem;font-weight:bold;padding:.6rem 1rem;background:#eef3f8;border-left:4px solid #1f3a5f}
+.sides th{text-align:left;padding-right:1rem}.problems{background:#fdecea;padding:.5rem 1rem}
+section{border:1px solid #ccd;border-radius:4px;padding:.6rem 1rem;margin:1rem 0}
+.counts{color:#555;font-weight:normal}code{color:#555}.links a{margin-left:.8rem;font-size:.9rem}
+table.cells{border-collapse:collapse;margin:.5rem 0}table.cells td,table.cells th{border:1px solid #ccc;
+padding:.2rem .5rem;text-align:left}table.cells td.num{text-align:right;font-variant-numeric:tabular-nums}
+del{background:#fbd5d5;text-decoration:line-through}ins{background:#cdeccd;text-decoration:none}
+.sentence{margin:.3rem 0}.sentence div{padding-left:1.2rem;text-indent:-1.2rem}
+.findings{margin:.2rem 0 .5rem;padding-left:0;list-style:none}.same{margin:.2rem 0;color:#555}
+.added{color:#1a6b1a}.removed{color:#a61b1b}
+"""
+
+
+def _marked(old: str, new: str) -> tuple[str, str]:
+    """Both sentences as HTML, the characters that differ wrapped in <del> (old) and <ins> (new)."""
+    a, b = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        x, y = escape(old[i1:i2]), escape(new[j1:j2])
+        a.append(x if op == "equal" else f"<del>{x}</del>" if x else "")
+        b.append(y if op == "equal" else f"<ins>{y}</ins>" if y else "")
+    return "".join(a), "".join(b)
+
+
+def _links(c: Comparison, r: ReportDiff, base: Path) -> str:
+    out = []
+    for role, s in (("OLD", c.old), ("NEW", c.new)):
+        page = s.directory / str(r.year) / r.agency / "report.html"
+        if s.kept and page.exists():
+            out.append(f'<a href="{escape(Path(os.path.relpath(page.resolve(), base.resolve())).as_posix())}">'
+                       f"{role} report</a>")
+    return f'<span class="links">{"".join(out)}</span>' if out else ""
+
+
+def _report_html(c: Comparison, r: ReportDiff, base: Path) -> str:
+    head = f"{escape(r.name)} <code>{escape(r.agency)}</code>"
+    if r.status == "unchanged":
+        return f'<p class="same">= {head}: unchanged{_links(c, r, base)}</p>'
+    parts = [f'<h3>{head} <span class="counts">{escape(_what(c, r))}</span>{_links(c, r, base)}</h3>']
+    if r.renamed:
+        parts.append(f"<p>名称：<del>{escape(r.renamed[0])}</del> → <ins>{escape(r.renamed[1])}</ins></p>")
+    if r.cells:
+        rows = "".join(
+            f"<tr><td>{_SECTION_NO[x.section]}</td><td>{escape(x.labels[0])}</td><td>{escape(x.labels[1])}</td>"
+            f'<td class="num">{_value(x.old)}</td><td class="num">{_value(x.new)}</td>'
+            f"<td><code>{escape(x.key)}</code></td></tr>" for x in r.cells)
+        parts.append('<table class="cells"><thead><tr><th>表</th><th>行</th><th>列</th><th>OLD</th><th>NEW</th>'
+                     f"<th>code</th></tr></thead><tbody>{rows}</tbody></table>")
+    for old, new in r.sentences:
+        a, b = _marked(old or "", new or "")
+        parts.append('<div class="sentence">' + (f'<div class="removed">− {a}</div>' if old else "")
+                     + (f'<div class="added">+ {b}</div>' if new else "") + "</div>")
+    findings = [f'<li class="added">+ {escape(_finding(f))}</li>' for f in r.findings_added]
+    findings += [f'<li class="removed">− {escape(_finding(f))}</li>' for f in r.findings_removed]
+    if findings:
+        parts.append(f'<p>findings:</p><ul class="findings">{"".join(findings)}</ul>')
+    if r.charts:
+        parts.append("<p>charts: " + "; ".join(escape(chart) for chart in r.charts) + "</p>")
+    return f'<section class="{r.status}" id="{r.year}-{escape(r.agency)}">{"".join(parts)}</section>'
+
+
+def to_html(c: Comparison, base: Path = Path(".")) -> str:
+    """The comparison as a standalone page; links to the reports are relative to the directory `base`."""
+    body = [f'<h1>govreport diff</h1><p class="summary">{escape(summary(c.reports))}</p>',
+            f'<table class="sides"><tr><th>OLD</th><td>{escape(c.old.label)}</td></tr>'
+            f"<tr><th>NEW</th><td>{escape(c.new.label)}</td></tr></table>"]
+    for role, s in (("OLD", c.old), ("NEW", c.new)):
+        if s.problems:
+            body.append(f'<div class="problems"><h2>{role} did not build every report</h2>'
+                        f"<pre>{escape(s.problems)}</pre></div>")
+    for year, reports in _in_order(c.reports):
+        body.append(f"<h2>{year}</h2>" + "".join(_report_html(c, r, base) for r in reports))
+    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>govreport diff</title>'
+            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+# ---------------------------------------------------------------- command line
+def cmd_diff(args) -> int:
+    try:
+        c = run(args.old, args.new, args.repo, args.year, args.agency, args.keep)
+    except DiffError as e:
+        print(f"govreport diff: error: {e}", file=sys.stderr)
+        return 2
+    print(to_text(c), end="")
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(to_html(c, args.html.parent), encoding="utf-8")
+        print(f"\nwrote {args.html}")
+    changed = any(r.status != "unchanged" for r in c.reports) or bool(c.old.problems or c.new.problems)
+    return 1 if args.exit_code and changed else 0
+
+
+def add_parser(sub) -> None:
+    """Register `govreport diff`."""
+    p = sub.add_parser(
+        "diff", help="what a change does to every report: table cells, sentences, findings, charts",
+        description="Compare the reports of OLD and NEW. Each is a build output directory (holding "
+                    "<year>/<agency>/results.json) or a git revision (a branch, a sha, HEAD~1, or WORKTREE for the "
+                    "uncommitted working tree), built in a temporary directory with its own code, notebooks and "
+                    "data. Prints the changes and writes them as an HTML page. Exit status 0 whether or not "
+                    "something changed, unless --exit-code; 2 on error.")
+    p.add_argument("old", metavar="OLD", help="build output directory or git revision")
+    p.add_argument("new", metavar="NEW", help="build output directory or git revision (WORKTREE: uncommitted)")
+    p.add_argument("--year", type=int, action="append", help="only this year (repeatable; default: every year)")
+    p.add_argument("--agency", action="append", help="only this agency (repeatable; default: every agency)")
+    p.add_argument("--html", type=lambda s: Path(s) if s else None, default=Path("outputs") / "diff.html",
+                   help="write the page here (default: outputs/diff.html; '' for none)")
+    p.add_argument("--exit-code", action="store_true", help="exit with status 1 when something changed (for CI)")
+    p.add_argument("--repo", type=Path, default=Path("."), help="the git repository of revisions (default: .)")
+    p.add_argument("--keep", type=Path, metavar="DIR",
+                   help="build revisions into DIR/old and DIR/new (replaced) and keep them; diff.html links to them")
+    p.set_defaults(func=cmd_diff)
