@@ -64,29 +64,11 @@ ALL_CELLS: tuple[Ref, ...] = (
 )
 
 
-def _leaf_paths(tree: tuple[fmt.Node, ...]) -> dict[str, tuple[str, ...]]:
-    """Leaf code -> the labels from its top-level node down to it."""
-    out: dict[str, tuple[str, ...]] = {}
-
-    def walk(node: fmt.Node, path: tuple[str, ...]) -> None:
-        path = (*path, node.label)
-        for child in node.children:
-            walk(child, path)
-        if not node.children:
-            out[node.code] = path
-
-    for n in tree:
-        walk(n, ())
-    return out
-
-
 _SECTION_NO = {k: title.split("、")[0] for k, title in fmt.SECTION_TITLES.items()}
-# A section 三 row is named from below the merged "三、本年度办理结果": "（三）不予公开1.属于国家秘密".
-_S3_ROW_NAMES = {code: "".join(p[1:] or p) for code, p in _leaf_paths(fmt.S3_ROW_TREE).items()}
-_S4_NAMES = {code: "·".join(p) for code, p in _leaf_paths(fmt.S4_TREE).items()}
+_S4_NAMES = {code: "·".join(p) for code, p in fmt.leaf_paths(fmt.S4_TREE).items()}
 _NAMES = {
     "s2": lambda code: "·".join(fmt.S2_LABELS[code]),
-    "s3": lambda row, col: f"{_S3_ROW_NAMES[row]}·{fmt.S3_COLUMN_LABELS[col]}",
+    "s3": lambda row, col: f"{fmt.S3_ROW_NAMES[row]}·{fmt.S3_COLUMN_LABELS[col]}",
     "s4": _S4_NAMES.__getitem__,
 }
 

@@ -48,25 +48,8 @@ class DiffError(Exception):
 
 
 # ---------------------------------------------------------------- labels
-def _paths(tree: tuple[fmt.Node, ...]) -> dict[str, tuple[str, ...]]:
-    """Leaf code -> the labels from its top-level node down to it."""
-    out: dict[str, tuple[str, ...]] = {}
-
-    def walk(node: fmt.Node, path: tuple[str, ...]) -> None:
-        path = (*path, node.label)
-        for child in node.children:
-            walk(child, path)
-        if not node.children:
-            out[node.code] = path
-
-    for n in tree:
-        walk(n, ())
-    return out
-
-
-_S3_ROWS = {code: "".join(p[1:] or p) for code, p in _paths(fmt.S3_ROW_TREE).items()}  # under 三、本年度办理结果
-_S3_COLUMNS = {code: "·".join(p) for code, p in _paths(fmt.S3_COLUMN_TREE).items()}  # 法人或其他组织·其他
-_S4 = _paths(fmt.S4_TREE)
+_S3_COLUMNS = {code: "·".join(p) for code, p in fmt.leaf_paths(fmt.S3_COLUMN_TREE).items()}  # 法人或其他组织·其他
+_S4 = fmt.leaf_paths(fmt.S4_TREE)
 
 
 def cell_labels(section: str, key: str) -> tuple[str, str]:
@@ -75,7 +58,7 @@ def cell_labels(section: str, key: str) -> tuple[str, str]:
         return fmt.S2_LABELS[key]
     if section == "s3":
         row, col = key.split(":")
-        return _S3_ROWS[row], _S3_COLUMNS[col]
+        return fmt.S3_ROW_NAMES[row], _S3_COLUMNS[col]
     *row, col = _S4[key]
     return "·".join(row), col
 

@@ -132,7 +132,22 @@ def _label_map(tree: tuple[Node, ...]) -> dict[str, str]:
     return out
 
 
+def leaf_paths(tree: tuple[Node, ...]) -> dict[str, tuple[str, ...]]:
+    """Leaf code -> the labels from its top-level node down to it."""
+    return {leaf.code: path for node in tree for leaf, path in _walk(node, ())}
+
+
+def _walk(node: Node, path: tuple[str, ...]):
+    path = (*path, node.label)
+    if not node.children:
+        yield node, path
+    for child in node.children:
+        yield from _walk(child, path)
+
+
 S3_ROW_LABELS = _label_map(S3_ROW_TREE)
+# A section 三 row named from below the merged "三、本年度办理结果": "（三）不予公开1.属于国家秘密".
+S3_ROW_NAMES = {code: "".join(p[1:] or p) for code, p in leaf_paths(S3_ROW_TREE).items()}
 S3_COLUMN_LABELS = _label_map(S3_COLUMN_TREE)
 
 # ---------------------------------------------------------------- 四、行政复议、行政诉讼
