@@ -165,7 +165,8 @@ def compare_report(year: int, agency: str, old: dict | None, new: dict | None) -
         a, b = old.get(s, {}), new.get(s, {})
         keys = sorted(a.keys() | b.keys(), key=lambda k: (_ORDER[s].get(k, -1), k))  # in table order
         d.cells += [Cell(s, k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
-    d.sentences = _sentences(old.get("sentences", []), new.get("sentences", []))
+    d.sentences = _sentences(old.get("sentences", []) + old.get("text", []),  # computed, then the agency's own
+                             new.get("sentences", []) + new.get("text", []))
     before = {_finding_key(f): f for f in old.get("findings", [])}
     after = {_finding_key(f): f for f in new.get("findings", [])}
     d.findings_added = [f for k, f in after.items() if k not in before]

@@ -62,6 +62,11 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
+def text_sentences(text: str) -> list[str]:
+    """An agency's narrative text as sentences (split after 。！？；), paragraph by paragraph."""
+    return [s for p in paragraphs(text) for s in re.split(r"(?<=[。！？；])", p) if s.strip()]
+
+
 def _group_total(a: AgencyData, code: str) -> int:
     return int(sum(a.s3.loc[n.code, "total"] for n in _GROUPS[code].leaves()))
 

@@ -96,6 +96,7 @@ def results(r: Report) -> dict:
         "s3": {f"{row}:{col}": int(r.cur.s3.loc[row, col]) for row in fmt.S3_ROWS for col in fmt.S3_COLUMNS},
         "s4": {k: int(v) for k, v in r.cur.s4.items()},
         "sentences": narrative.sentences(r.cur, r.prev),
+        "text": [s for k in fmt.NARRATIVE_SECTIONS for s in narrative.text_sentences(r.cur.narrative[k])],
         "findings": checks.findings_records(r.findings),
     }
 

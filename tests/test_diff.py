@@ -187,3 +187,11 @@ def test_chart_digests_follow_the_svg_not_matplotlibs_version_stamp(tmp_path):
     assert a == b and a[0][0] == "图1（三、收到和处理政府信息公开申请情况）"
     assert a[0][1] != c[0][1]
     assert diff.chart_digests(tmp_path / "missing.ipynb") is None
+
+
+def test_the_agencys_own_text_is_compared_sentence_by_sentence():
+    old, new = results(sentences=["甲"]), results(sentences=["甲"])
+    old["text"] = ["一是加强培训；", "二是优化流程。"]
+    new["text"] = ["一是加强培训；", "二是优化审核流程。"]
+    d = diff.compare_report(2022, "a", old, new)
+    assert d.status == "changed" and d.sentences == [("二是优化流程。", "二是优化审核流程。")]

@@ -149,3 +149,9 @@ def test_outcome_labels_come_from_format(seed):
     shares = next(s for s in narrative.sentences(a) if s.startswith("办结的申请中"))
     for short in ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"):
         assert f"{short}1件（占16.7%）" in shares
+
+
+def test_text_sentences():
+    text = "一是加强培训；二是优化流程。\n\n全年受理申请5件！还有吗？没有了"
+    assert narrative.text_sentences(text) == ["一是加强培训；", "二是优化流程。", "全年受理申请5件！", "还有吗？", "没有了"]
+    assert narrative.text_sentences("") == []
