@@ -125,7 +125,8 @@ def write_year(out_dir: str | Path, n: int, year: int = 2022, seed: int = 0) -> 
         sample._write_csv(folder / "agencies.csv", AGENCY_COLUMNS, rows)
         data = [years[k] for years in numbers]
         sample._write_csv(folder / "section2.csv", ("agency_id", *fmt.S2_CELLS),
-                          [(a[0], *(sample._cell(c, s2[c]) for c in fmt.S2_CELLS)) for a, (s2, _, _) in zip(rows, data)])
+                          [(a[0], *(sample._cell(c, s2[c]) for c in fmt.S2_CELLS))
+                           for a, (s2, _, _) in zip(rows, data)])
         sample._write_csv(folder / "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS),
                           [(a[0], r, *(s3[r, c] for c in fmt.S3_COLUMNS))
                            for a, (_, s3, _) in zip(rows, data) for r in fmt.S3_ROWS])
