@@ -29,7 +29,8 @@ PACKAGE = Path(__file__).resolve().parent
 STATE = "build.json"
 LOG = "error.log"
 WORKER_LOG = "workers.log"
-PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report")
+PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report",
+           "govreport.charts:warm_up")
 
 
 class BuildError(Exception):

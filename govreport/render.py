@@ -5,20 +5,25 @@ import copy
 from pathlib import Path
 
 import nbformat
-from nbconvert import HTMLExporter
+from nbconvert.exporters import TemplateExporter
 
 from .report import RESULTS_MIMETYPE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def exporter() -> HTMLExporter:
-    """One HTML exporter with our template; reuse it across reports."""
-    return HTMLExporter(template_name="govreport", extra_template_basedirs=[str(TEMPLATES)])
+def exporter() -> TemplateExporter:
+    """One exporter with our HTML template; reuse it across reports.
+
+    A plain TemplateExporter, not nbconvert's HTMLExporter: that one re-parses every page with BeautifulSoup
+    (to add alt texts and tabindex to Jupyter's own markup, which our pages do not have), which took more
+    time than the rest of the rendering and rewrote the charts' SVG (viewBox → viewbox)."""
+    return TemplateExporter(template_name="govreport", template_file="index.html.j2",
+                            extra_template_basedirs=[str(TEMPLATES)])
 
 
 def to_html(nb: nbformat.NotebookNode, title: str, provenance: dict, font_css: str,
-            html_exporter: HTMLExporter | None = None) -> str:
+            html_exporter: TemplateExporter | None = None) -> str:
     """The report page: the notebook's outputs, less the machine-readable results, in our template, with
     `font_css` (webfont.font_face_css) embedded."""
     shown = copy.deepcopy(nb)

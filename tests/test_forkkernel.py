@@ -242,3 +242,19 @@ def test_close_leaves_no_process_behind(notebook, tmp_path):
         assert pool._server.pid in spawned and len(spawned) >= 3  # the server and its kernels
     assert all(gone(pid, within=0) for pid in spawned)
     assert {p.pid for p in psutil.Process().children(recursive=True)} <= before
+
+
+def test_preload_can_call_a_function_once_in_the_server(tmp_path, monkeypatch):
+    """"module:function" preloads the module and calls the function in the server, before any fork."""
+    marker = tmp_path / "calls"
+    (tmp_path / "warmth.py").write_text(
+        f"import os\ndef up():\n    open({str(marker)!r}, 'a').write(str(os.getpid()) + '\\n')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.getppid())")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "ppid.ipynb"
+    nbformat.write(nb, path)
+    with KernelPool(preload=("warmth:up",)) as pool:
+        out = execute_notebook(str(path), None, pool=pool, progress_bar=False)
+    calls = marker.read_text().split()
+    assert len(calls) == 1 and calls[0] == out.cells[0].outputs[0].text.strip()  # called in the kernels' parent

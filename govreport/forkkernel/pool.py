@@ -27,7 +27,8 @@ class KernelPool:
     Use `kernel_manager_class` as papermill's (nbclient's) `kernel_manager_class`, or `execute_notebook`.
     Where fork is unavailable (`available()` is False; `forking` says) it runs ordinary kernels instead.
 
-    The server imports `preload` once, with the environment of the pool's creation: make a new pool after
+    The server imports `preload` ("module", or "module:function" to also call a function of it, e.g. to fill
+    caches) once, with the environment of the pool's creation: make a new pool after
     upgrading packages, or after changing environment variables that those modules read when imported.
     A kernel differs from a fresh one in its parent process (the server; JPY_PARENT_PID still names the
     caller), in what is already imported, and in sharing the server's str hash seed (PYTHONHASHSEED)."""

@@ -45,8 +45,11 @@ _PR_SET_PDEATHSIG = 1
 def main(argv: list[str] | None = None) -> None:
     """Preload, check that forking is safe, listen on the socket given in argv, serve until stdin closes."""
     socket_path, *modules = sys.argv[1:] if argv is None else argv
-    for name in modules:
-        importlib.import_module(name)
+    for name in modules:  # "module" or "module:function" (a function to call once, e.g. to fill caches)
+        module, _, function = name.partition(":")
+        loaded = importlib.import_module(module)
+        if function:
+            getattr(loaded, function)()
     problems = fork_hazards()
     if problems:
         sys.exit("forkkernel server: unsafe to fork: " + "; ".join(problems))
