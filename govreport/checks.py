@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # dataset imports this module (value_problem): no runtime imp
 
 def value_problem(value, amount: bool = False) -> str | None:
     """Why `value` breaks rule R1 (a count must be a non-negative integer, an amount non-negative), or None."""
+    if type(value) is int and value >= 0:  # the usual case, first: checks call this for every cell they read
+        return None
     if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
         return f"{value!r} is not a number"
     if value < 0:
@@ -80,7 +82,7 @@ def cell_name(ref: Ref, year: int | None = None) -> str:
 
 
 def _value(d: AgencyData, ref: Ref):
-    return d.s3.at[ref[1], ref[2]] if ref[0] == "s3" else getattr(d, ref[0])[ref[1]]
+    return d.cells[ref]
 
 
 def _is_amount(ref: Ref) -> bool:

@@ -6,6 +6,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +52,16 @@ class AgencyData:
     s4: pd.Series  # index format.S4_CELLS (15); int
     narrative: dict[str, str]  # keys format.NARRATIVE_SECTIONS ("1", "5", "6"): paragraphs split by blank lines
 
+    @cached_property
+    def cells(self) -> dict[tuple[str, ...], object]:
+        """Every cell's value by reference: ("s2", code), ("s3", row, column), ("s4", code)."""
+        out: dict[tuple[str, ...], object] = {("s2", k): v for k, v in self.s2.items()}
+        rows, columns = list(self.s3.index), list(self.s3.columns)
+        out.update({("s3", r, c): v for r, values in zip(rows, self.s3.to_numpy().tolist())
+                    for c, v in zip(columns, values)})
+        out.update({("s4", k): v for k, v in self.s4.items()})
+        return out
+
 
 @dataclass
 class YearData:
@@ -73,8 +84,13 @@ class YearData:
         if agency_id in self.invalid:
             raise self.invalid[agency_id]
         # astype(object) first: a row of int and float columns would otherwise turn every count into a float
-        return AgencyData(self.year, self.agencies[agency_id], self.s2.astype(object).loc[agency_id],
-                          self.s3.loc[agency_id], self.s4.loc[agency_id], self.narrative[agency_id])
+        return AgencyData(self.year, self.agencies[agency_id], self.s2.loc[[agency_id]].astype(object).iloc[0],
+                          self._s3_parts[agency_id], self.s4.loc[agency_id], self.narrative[agency_id])
+
+    @cached_property
+    def _s3_parts(self) -> dict[str, pd.DataFrame]:
+        """Each agency's 25 × 7 section 三, split once (a MultiIndex lookup per agency is slow for many)."""
+        return {aid: part.droplevel(0) for aid, part in self.s3.groupby(level=0, sort=False)}
 
 
 # ---------------------------------------------------------------- loader: data/<year>/
@@ -83,6 +99,8 @@ AGENCY_COLUMNS = ("agency_id", "name", "full_name", "level", "website_name", "we
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)")  # Excel may write 1,234
 _R1 = f"rule R1: {fmt.RULES['R1'].zh}"
+_PLAIN_COUNT = r"[0-9]{1,15}"  # cells that need no care: plain digits, well within int64
+_PLAIN_AMOUNT = r"[0-9]{1,15}(\.[0-9]{1,6})?"
 
 
 def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str | None = None) -> YearData:
@@ -91,8 +109,8 @@ def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str
     tolerant: a problem in one agency's own rows, cells or narrative does not fail the year: that agency's
     first DataError goes to YearData.invalid (its numbers read as 0) and the others load. Problems of a
     whole file (missing, undecodable, a missing column, an unknown agency) still raise.
-    only: load just this agency's numbers and narrative (every file is still read and its structure checked);
-    a report reads only its own agency, so its cost does not grow with the number of agencies."""
+    only: load just this agency's rows and narrative (every file is still read, its columns checked, the
+    other agencies' rows skipped); a report reads only its own agency."""
     base = Path(data_dir) / str(year)
     if not base.is_dir():
         raise DataError(base, f"no data for {year}: the directory does not exist")
@@ -143,8 +161,10 @@ def _read_text(base: Path, name: str, files: dict[str, str]) -> str:
     raise DataError(path, "cannot decode the file: it is neither UTF-8 nor GBK")
 
 
-def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, str]) -> pd.DataFrame:
-    """A CSV file as stripped strings with exactly `columns` (in that order)."""
+def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, str],
+              keep: dict[str, Agency] | None = None) -> pd.DataFrame:
+    """A CSV file as stripped strings with exactly `columns` (in that order); only the rows of the agencies
+    in `keep`, if given (a single-agency load skips the others' rows: a build's parent checks them all)."""
     path = base / name
     try:
         frame = pd.read_csv(io.StringIO(_read_text(base, name, files)), dtype=str, keep_default_na=False)
@@ -157,7 +177,10 @@ def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, 
     for column in frame.columns:
         if column not in columns:
             raise DataError(path, f"unknown column (expected: {', '.join(columns)})", column=column)
-    return frame[list(columns)].apply(lambda s: s.str.strip())
+    frame = frame[list(columns)]
+    if keep is not None:
+        frame = frame[frame["agency_id"].str.strip().isin(list(keep))]
+    return frame.apply(lambda s: s.str.strip())
 
 
 def _agencies(frame: pd.DataFrame, path: Path, fault: _Faults) -> dict[str, Agency]:
@@ -191,7 +214,7 @@ def _one_row_each(base: Path, name: str, cells: tuple[str, ...], agencies: dict[
                   chosen: dict[str, Agency], files: dict[str, str], fault: _Faults) -> pd.DataFrame:
     """Section 二 or 四: one row of numbers per agency, indexed by agency id in agencies.csv order."""
     path = base / name
-    frame = _read_csv(base, name, ("agency_id", *cells), files)
+    frame = _read_csv(base, name, ("agency_id", *cells), files, None if chosen is agencies else chosen)
     seen: set[str] = set()
     for aid in frame["agency_id"]:
         _check_agency(aid, agencies, path)
@@ -209,7 +232,8 @@ def _section3(base: Path, agencies: dict[str, Agency], chosen: dict[str, Agency]
               fault: _Faults) -> pd.DataFrame:
     """Section 三: 25 rows per agency, indexed by (agency id, row code) in agencies.csv and format order."""
     path = base / "section3.csv"
-    frame = _read_csv(base, "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS), files)
+    frame = _read_csv(base, "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS), files,
+                      None if chosen is agencies else chosen)
     seen: dict[str, set[str]] = {aid: set() for aid in agencies}
     for aid, row in zip(frame["agency_id"], frame["row"]):
         _check_agency(aid, agencies, path)
@@ -236,6 +260,10 @@ def _numbers(frame: pd.DataFrame, path: Path, where, fault: _Faults) -> pd.DataF
     out = {}
     for column in frame.columns:
         amount = column in fmt.S2_AMOUNT_CELLS
+        plain = _PLAIN_AMOUNT if amount else _PLAIN_COUNT
+        if frame[column].str.fullmatch(plain).all():  # the usual case, at C speed; else cell by cell, below
+            out[column] = frame[column].astype("float64" if amount else "int64")
+            continue
         values = []
         for key, text in frame[column].items():
             value = _value(text, amount)

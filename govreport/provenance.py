@@ -1,6 +1,7 @@
 """What made a report: its input files, a digest of its data, the parameters, the software versions."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -29,6 +30,7 @@ def input_files(data_dir: str | Path, year: int, agency_id: str) -> list[str]:
     return [p for p in out if (root / p).is_file()]
 
 
+@functools.cache
 def versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in VERSIONED}}
 
