@@ -1,7 +1,7 @@
 """Batch build benchmark: wall time per report and peak memory, on a synthetic year of N agencies.
 
     python benchmarks/batch.py                   # N = 50
-    python benchmarks/batch.py --n1000           # N = 50, then N = 1000 (about an hour on 2 cores)
+    python benchmarks/batch.py --n1000           # N = 50, then N = 1000 (about 25 minutes on 2 cores)
     python benchmarks/batch.py --sizes 200 --loop-sample 5 --jobs 2
 
 For each N, on the same data (benchmarks/synthetic.py), it times

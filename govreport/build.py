@@ -8,6 +8,7 @@ written atomically; each agency's state is in <out>/<year>/<agency>/build.json.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -131,15 +132,16 @@ def run_task(task: Task) -> Outcome:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
         html = render.to_html(nb, task.title, task.provenance, task.font_css, _worker.get("exporter"))
         results = render.results(nb)
+        write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
+        write_atomic(task.target / "results.json",
+                     json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
+        write_atomic(task.target / "report.html", html)
     except PapermillExecutionError as err:
         return _fail(task.target, task.agency, f"cell {err.exec_count}: {err.ename}: {err.evalue}",
                      _ANSI.sub("", "\n".join(err.traceback)), task.findings)
-    except Exception as err:  # a dead or hung kernel, a template error...: this report fails, the build goes on
+    except Exception as err:  # a dead or hung kernel, a template error, a full disk: this report fails, not the build
         return _fail(task.target, task.agency, f"{type(err).__name__}: {err}".splitlines()[0],
                      traceback.format_exc(), task.findings)
-    write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
-    write_atomic(task.target / "results.json", json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
-    write_atomic(task.target / "report.html", html)
     (task.target / LOG).unlink(missing_ok=True)
     outcome = Outcome(task.agency, "built", task.findings)
     _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
@@ -170,7 +172,7 @@ def plan(settings: Settings) -> Plan:
     tasks, decided = [], []
     for agency in selected:
         target = settings.output_dir / str(year) / agency
-        for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write
+        for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write (the lock: no other runs)
             stale.unlink()
         try:
             cur = year_data.agency(agency)
@@ -178,18 +180,19 @@ def plan(settings: Settings) -> Plan:
         except DataError as err:
             decided.append(_fail(target, agency, str(err), f"{err}\n"))
             continue
-        findings = checks.check_agency(cur, before)
-        if settings.strict and checks.has_errors(findings):
-            outcome = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
-            _write_state(target, outcome)
-            decided.append(outcome)
-            continue
         shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), **settings.parameters}
         prov = provenance(settings.notebook, data_dir, cur, before, shown)
         key = input_key(prov, code, settings.strict)
         state = read_state(target)
         if not settings.force and state.get("key") == key and (target / "report.html").is_file():
-            decided.append(Outcome(agency, "skipped", findings))
+            # the same inputs and code: the same findings as last time
+            decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
+            continue
+        findings = checks.check_agency(cur, before)
+        if settings.strict and checks.has_errors(findings):
+            outcome = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
+            _write_state(target, outcome)
+            decided.append(outcome)
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
                           {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings,
@@ -223,21 +226,32 @@ def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
 def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     """Build the selected agencies of settings.year and write the year's index page; progress goes to
     `stream`. Returns the outcomes in agency order."""
-    from .index import write_index
     if settings.pdf and pdf.available():
         raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {pdf.available()}")
+    year_dir = settings.output_dir / str(settings.year)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    with open(year_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the build ends, or dies
+        except BlockingIOError:
+            raise BuildError(f"another govreport build is writing to {year_dir}; wait for it to end") from None
+        return _build(settings, year_dir, stream)
+
+
+def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
+    from .index import write_index  # index.py reads this module's state files
     todo = plan(settings)
     progress = Progress(len(todo.selected), str(settings.year), stream)
     for outcome in todo.decided:
         progress(outcome)
     try:
-        built = run(todo.tasks, settings.jobs, progress, settings.output_dir / str(settings.year) / WORKER_LOG)
+        built = run(todo.tasks, settings.jobs, progress, year_dir / WORKER_LOG)
     finally:
         progress.close()
     outcomes = todo.decided + built
     if settings.pdf:
-        print_pdfs(settings.output_dir / str(settings.year), outcomes, stream)
-    write_index(settings.output_dir / str(settings.year), settings.year, todo.names, todo.font_css)
+        print_pdfs(year_dir, outcomes, stream)
+    write_index(year_dir, settings.year, todo.names, todo.font_css)
     rank = {a: i for i, a in enumerate(todo.selected)}
     return sorted(outcomes, key=lambda o: rank[o.agency])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from numbers import Real
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
@@ -43,6 +43,11 @@ class Finding:
     expected: str
     found: str
     message: str  # one line, Chinese
+
+    @classmethod
+    def from_record(cls, record: dict) -> Finding:
+        """The Finding that findings_records() wrote as `record`."""
+        return cls(**{f.name: record[f.name] for f in fields(cls)} | {"cells": tuple(record["cells"])})
 
     @property
     def rule_zh(self) -> str:

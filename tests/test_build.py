@@ -160,3 +160,23 @@ def test_notebook_parameter_from_params_removes_charts(tmp_path):
     assert main(["build", "--params", str(params)]) == 0
     html = (tmp_path / "o" / "2022" / GOOD[0] / "report.html").read_text(encoding="utf-8")
     assert "<svg" not in html and "charts=False" in html
+
+
+def test_a_second_build_into_the_same_directory_is_refused_while_one_runs(tmp_path):
+    import fcntl
+    year_dir = tmp_path / "out" / "2022"
+    year_dir.mkdir(parents=True)
+    with open(year_dir / ".lock", "w") as lock:  # as a running build holds it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        settings = config.load(None, 2022, data_dir=REPO / "data", output_dir=tmp_path / "out", agencies=GOOD[:1])
+        with pytest.raises(build.BuildError, match="another govreport build"):
+            build.build(settings)
+    assert not (year_dir / GOOD[0]).exists()
+
+
+def test_skipped_reports_keep_their_findings(tmp_path):
+    settings = config.load(None, 2022, data_dir=REPO / "data", output_dir=tmp_path, agencies=["hongsibu-edu-bureau"])
+    first = build.build(settings)
+    again = build.build(settings)
+    assert again[0].status == "skipped" and [f.rule for f in again[0].findings] == ["R7"]
+    assert again[0].findings == first[0].findings
