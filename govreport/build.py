@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import checks, narrative, pdf, webfont
 from .config import Settings
-from .dataset import DataError, YearData, load_previous, load_year
+from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
 from .provenance import provenance
 

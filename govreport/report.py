@@ -10,7 +10,7 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from . import charts, checks, narrative, tables
+from . import checks, narrative, tables
 from . import format as fmt
 from .dataset import AgencyData, load_previous, load_year
 
