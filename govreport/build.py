@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import re
 import sys
-import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -24,9 +23,8 @@ from . import checks, narrative, pdf, webfont
 from .config import Settings
 from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
-from .provenance import provenance
+from .provenance import PACKAGE, package_sources, provenance
 
-PACKAGE = Path(__file__).resolve().parent
 STATE = "build.json"
 LOG = "error.log"
 WORKER_LOG = "workers.log"
@@ -70,7 +68,7 @@ class Task:
 def code_fingerprint() -> str:
     """The package's own code and templates: a change to any of them rebuilds every report."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json")):
+    for path in package_sources():
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -90,6 +88,10 @@ def read_state(directory: Path) -> dict:
 def _write_state(directory: Path, outcome: Outcome, key: str = "") -> None:
     state = {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
     write_atomic(directory / STATE, json.dumps(state, ensure_ascii=False, indent=1))
+
+
+def _one_line(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}".splitlines()[0]
 
 
 def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) -> Outcome:
@@ -140,8 +142,7 @@ def run_task(task: Task) -> Outcome:
         return _fail(task.target, task.agency, f"cell {err.exec_count}: {err.ename}: {err.evalue}",
                      _ANSI.sub("", "\n".join(err.traceback)), task.findings)
     except Exception as err:  # a dead or hung kernel, a template error, a full disk: this report fails, not the build
-        return _fail(task.target, task.agency, f"{type(err).__name__}: {err}".splitlines()[0],
-                     traceback.format_exc(), task.findings)
+        return _fail(task.target, task.agency, _one_line(err), traceback.format_exc(), task.findings)
     (task.target / LOG).unlink(missing_ok=True)
     outcome = Outcome(task.agency, "built", task.findings)
     _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
@@ -216,7 +217,7 @@ def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
                 try:
                     outcome = future.result()
                 except Exception as err:  # the worker process itself died
-                    outcome = _fail(task.target, task.agency, f"worker died: {type(err).__name__}: {err}",
+                    outcome = _fail(task.target, task.agency, f"worker died: {_one_line(err)}",
                                     traceback.format_exc(), task.findings)
                 outcomes.append(outcome)
                 progress(outcome)
@@ -226,8 +227,9 @@ def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
 def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     """Build the selected agencies of settings.year and write the year's index page; progress goes to
     `stream`. Returns the outcomes in agency order."""
-    if settings.pdf and pdf.available():
-        raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {pdf.available()}")
+    missing = settings.pdf and pdf.available()
+    if missing:
+        raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {missing}")
     year_dir = settings.output_dir / str(settings.year)
     year_dir.mkdir(parents=True, exist_ok=True)
     with open(year_dir / ".lock", "w") as lock:
@@ -272,8 +274,8 @@ def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
             try:
                 printer.print(directory / "report.html", directory / "report.pdf")
             except Exception as err:
-                failed = _fail(directory, outcome.agency, f"PDF: {type(err).__name__}: {err}".splitlines()[0],
-                               traceback.format_exc(), outcome.findings)
+                failed = _fail(directory, outcome.agency, f"PDF: {_one_line(err)}", traceback.format_exc(),
+                               outcome.findings)
                 outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
             print(f"[pdf] {outcome.status:8} {outcome.agency}", file=stream, flush=True)
 
@@ -283,7 +285,6 @@ class Progress:
 
     def __init__(self, total: int, label: str, stream=sys.stderr):
         self.stream, self.label, self.total, self.done, self.failed = stream, label, total, 0, 0
-        self.start = time.monotonic()
         self.bar = None
         if stream.isatty():
             from tqdm import tqdm

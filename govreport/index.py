@@ -5,6 +5,7 @@ import json
 from html import escape
 from pathlib import Path
 
+from . import format as fmt
 from . import narrative
 from .build import LOG, read_state
 from .files import write_atomic
@@ -74,7 +75,7 @@ def _row(directory: Path, agency: str, name: str) -> str:
 def index_html(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
     rows = "".join(_row(year_dir / agency, agency, name) for agency, name in names.items())
-    title = f"{year}年政府信息公开工作年度报告"
+    title = fmt.TITLE.format(name="", year=year)
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{font_css}{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
             f"<p>点击表头排序。</p><table><thead><tr><th>机关</th>{head}<th>一致性检查</th><th>状态</th><th>链接</th>"

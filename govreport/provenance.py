@@ -20,6 +20,14 @@ def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def package_sources() -> list[Path]:
+    """govreport's own code and templates (what a report's code is made of), in a stable order."""
+    return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"))
+
+
 def input_files(data_dir: str | Path, year: int, agency_id: str) -> list[str]:
     """The data files one agency's report reads, relative to data_dir: this year's, and last year's if present."""
     root, out = Path(data_dir), []

@@ -34,9 +34,8 @@ def load(agency_id: str, year: int, data_dir: str | Path) -> Report:
     return Report(cur, prev, checks.check_agency(cur, prev))
 
 
-def _paragraphs(text: str, cls: str = "") -> str:
-    attr = f' class="{cls}"' if cls else ""
-    return "".join(f"<p{attr}>{escape(p)}</p>" for p in narrative.paragraphs(text))
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(p)}</p>" for p in narrative.paragraphs(text))
 
 
 def _section_title(key: str) -> str:

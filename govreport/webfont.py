@@ -29,6 +29,7 @@ from fontTools.ttLib import TTFont
 from . import charts
 from .dataset import YearData
 from .files import write_atomic_bytes
+from .provenance import package_sources
 
 FAMILY = charts.FONT_FAMILY  # the charts' SVG text names it too; report.css puts it first in the font stack
 ALWAYS = "".join(map(chr, range(0x20, 0x7F)))  # printable ASCII: Latin text and digits always in the same font
@@ -58,9 +59,7 @@ def font_face_css(text: str) -> str:
 @functools.cache
 def code_text() -> str:
     """The text of govreport's code and templates: a superset of every label and phrase a page can print."""
-    root = Path(__file__).resolve().parent
-    return "".join(p.read_text(encoding="utf-8") for p in sorted(root.rglob("*"))
-                   if p.suffix in (".py", ".j2", ".css") and p.is_file())
+    return "".join(p.read_text(encoding="utf-8") for p in package_sources())
 
 
 def year_text(*years: YearData | None) -> str:
