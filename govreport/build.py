@@ -41,7 +41,7 @@ class Outcome:
     agency: str
     status: str  # "built" | "skipped" (unchanged) | "failed" | "refused" (--strict)
     findings: list[checks.Finding] = field(default_factory=list)
-    error: str = ""  # one line: why there is no new report
+    error: str = ""  # why there is no new report: one line (bad data: one line a problem)
     log: str = ""  # file with the full traceback, relative to the agency's directory
 
     @property
@@ -179,7 +179,7 @@ def plan(settings: Settings) -> Plan:
             cur = year_data.agency(agency)
             before = prev.agency(agency) if prev and agency in prev.agencies else None
         except DataError as err:
-            decided.append(_fail(target, agency, str(err), f"{err}\n"))
+            decided.append(_fail(target, agency, str(err).replace("\n", "\n    "), f"{err}\n"))  # a line a problem
             continue
         shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), **settings.parameters}
         prov = provenance(settings.notebook, data_dir, cur, before, shown)

@@ -307,7 +307,7 @@ def _w4(cur: AgencyData, prev: AgencyData) -> list[Finding]:
 
 
 def _w5(d: AgencyData) -> list[Finding]:
-    if d.agency.level in fmt.RULE_MAKING_LEVELS:
+    if d.agency.rule_making:
         return []
     out = []
     for col in fmt.S2_BLOCKS[0].columns:
@@ -315,7 +315,7 @@ def _w5(d: AgencyData) -> list[Finding]:
         values = _values(d, [ref])
         if values is not None and values[0] > 0:
             out.append(_finding("W5", d, [cell_name(ref)], "0", _num(values[0]),
-                                f"{d.agency.level}无规章制定权，{cell_name(ref)}却为{_num(values[0])}。"))
+                                f"{d.agency.name}（{d.agency.level}）无规章制定权，{cell_name(ref)}却为{_num(values[0])}。"))
     return out
 
 

@@ -14,7 +14,7 @@ def cmd_check(args) -> int:
     for year in args.year:
         year_data = load_year(args.data, year, tolerant=True)
         prev = load_previous(args.data, year, tolerant=True)
-        bad += year_data.invalid.values()
+        bad += [problem for errors in year_data.invalid.values() for problem in errors.errors]
         for agency in year_data.agencies:
             if agency not in year_data.invalid:
                 before = prev.agency(agency) if prev and agency in prev.agencies and agency not in prev.invalid else None
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (DataError, KeyError, build.BuildError) as e:
-        print(f"govreport: error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
+        for line in str(e.args[0] if isinstance(e, KeyError) else e).splitlines():  # DataErrors: one per problem
+            print(f"govreport: error: {line}", file=sys.stderr)
         return 2
 
 

@@ -19,9 +19,12 @@ SECTION_TITLES = {
 }
 NARRATIVE_SECTIONS = ("1", "5", "6")
 
-# Agency levels; only these may issue 规章 (rules), per 《立法法》.
+# Agency levels: the usual ones, as examples. The level is open text (real issuers include 开发区管委会 and
+# 综合实验区管委会); whether an agency may issue 规章 is agencies.csv's rule_making column (RULE_MAKING's
+# words). A blank rule_making cell is derived from the level: only RULE_MAKING_LEVELS may, per 《立法法》.
 LEVELS = ("国务院部门", "省级政府", "设区的市政府", "县级政府", "乡镇政府", "政府部门")
 RULE_MAKING_LEVELS = ("国务院部门", "省级政府", "设区的市政府")
+RULE_MAKING = {"是": True, "否": False}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ SEED_AGENCY = Agency(
     id="hongsibu-gov-office", name="红寺堡区人民政府办公室", full_name="吴忠市红寺堡区人民政府办公室",
     level="县级政府", website_name="红寺堡区人民政府门户网站", website_url="www.hongsibu.gov.cn",
     address="吴忠市红寺堡区金水街008号", postcode="751999", phone="0953-5098596", fax="0953-5098123",
-    email="hspzhfb123@163.com",
+    email="hspzhfb123@163.com", rule_making=False,
 )
 SEED_S2 = {"normative_issued": 3, "normative_repealed": 11, "normative_in_force": 14}
 SEED_S3 = {("1", "natural"): 5, ("3.2", "natural"): 2, ("3.4.1", "natural"): 2, ("3.5.1", "natural"): 1}

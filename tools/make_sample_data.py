@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govreport import format as fmt
-from govreport.dataset import AGENCY_COLUMNS
+from govreport.dataset import AGENCY_COLUMNS, AGENCY_OPTIONAL_COLUMNS
 
 YEARS = (2021, 2022)
 PORTAL = ("红寺堡区人民政府门户网站", "www.hongsibu.gov.cn")
@@ -643,13 +643,18 @@ def _cell(cell: str, value) -> str:
     return f"{value:.2f}" if cell in fmt.S2_AMOUNT_CELLS else str(value)
 
 
+def _rule_making(level: str) -> str:
+    """agencies.csv's rule_making cell, written out (是/否) as the level implies."""
+    return {v: k for k, v in fmt.RULE_MAKING.items()}[level in fmt.RULE_MAKING_LEVELS]
+
+
 def write(out: Path) -> None:
     numbers = tables()
     for year in YEARS:
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_csv(folder / "agencies.csv", AGENCY_COLUMNS,
-                   [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email)
+        _write_csv(folder / "agencies.csv", (*AGENCY_COLUMNS, *AGENCY_OPTIONAL_COLUMNS),
+                   [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email, _rule_making(level))
                     for aid, name, full, level, address, phone, fax, email in AGENCIES])
         data = numbers[year]
         _write_csv(folder / "section2.csv", ("agency_id", *fmt.S2_CELLS),
