@@ -175,7 +175,7 @@ def test_r7_warns_when_in_force_does_not_follow(seed):
 
 def test_r7_passes_for_rules_too():
     cur = make_agency_data(s2={"rules_issued": 1, "rules_in_force": 4, "normative_in_force": 3},
-                           agency=dataclasses.replace(SEED_AGENCY, level="设区的市政府"))
+                           agency=dataclasses.replace(SEED_AGENCY, level="设区的市政府", rule_making=True))
     prev = make_agency_data(2021, s2={"rules_in_force": 3, "normative_in_force": 3})
     assert check_agency(cur, prev) == []
 
@@ -302,17 +302,21 @@ def test_w4_floor_applies_to_both_years():
 
 
 # ---------------------------------------------------------------- W5
-def test_w5_flags_rules_at_a_county_government():
+def test_w5_flags_rules_at_an_agency_without_rule_making_power():
     data = make_agency_data(s2={"normative_in_force": 14, "normative_issued": 3, "normative_repealed": 11,
                                 "rules_in_force": 2})
     (f,) = check_agency(data)
     assert (f.rule, f.severity, f.cells, f.expected, f.found) == ("W5", "warning", ("二·规章·现行有效件数",), "0", "2")
-    assert "县级政府" in f.message
+    assert f.message == "红寺堡区人民政府办公室（县级政府）无规章制定权，二·规章·现行有效件数却为2。"
 
 
-def test_w5_passes_at_a_provincial_government():
-    agency = dataclasses.replace(SEED_AGENCY, level="省级政府")
-    assert check_agency(make_agency_data(s2={"rules_in_force": 2}, agency=agency)) == []
+def test_w5_reads_the_rule_making_column_not_the_level():
+    """A level outside format.LEVELS may make rules, and a rule-making level may be said not to."""
+    may = dataclasses.replace(SEED_AGENCY, level="综合实验区管委会", rule_making=True)
+    assert check_agency(make_agency_data(s2={"rules_in_force": 2}, agency=may)) == []
+    may_not = dataclasses.replace(SEED_AGENCY, level="省级政府", rule_making=False)
+    (f,) = check_agency(make_agency_data(s2={"rules_in_force": 2}, agency=may_not))
+    assert (f.rule, f.found) == ("W5", "2") and "（省级政府）无规章制定权" in f.message
 
 
 # ---------------------------------------------------------------- a whole year

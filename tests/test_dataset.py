@@ -1,6 +1,7 @@
 """The loader of data/<year>/ (govreport.dataset) and the sample data shipped in data/."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -13,7 +14,8 @@ import pytest
 from conftest import SEED_AGENCY, make_agency_data
 
 from govreport import format as fmt
-from govreport.dataset import AGENCY_COLUMNS, DataError, YearData, load_previous, load_year
+from govreport.cli import main
+from govreport.dataset import AGENCY_COLUMNS, MAX_ID_LENGTH, DataError, DataErrors, YearData, load_previous, load_year
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -21,6 +23,9 @@ SEED = SEED_AGENCY.id
 RULE7_AGENCY = "hongsibu-edu-bureau"  # data/README.md: its 2022 现行有效件数 was recounted
 MISQUOTE_AGENCY = "hongsibu-civil-affairs-bureau"  # data/README.md: its 2022 s1 quotes 12 applications, not 14
 AID = "hongsibu-police-branch"  # the agency the bad-input tests damage
+AID_LINE = "line 5"  # its line in agencies.csv
+SECTIONS = ("section2.csv", "section3.csv", "section4.csv")
+RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # never in a message
 
 
 @pytest.fixture(scope="module")
@@ -276,9 +281,31 @@ BAD = {
     "unsafe id ../x": (set_cell("agencies.csv", "agency_id", "../x"), ["agencies.csv", "unsafe agency id '../x'"]),
     "unsafe id a/b": (set_cell("agencies.csv", "agency_id", "a/b"), ["agencies.csv", "unsafe agency id 'a/b'"]),
     "empty id": (set_cell("agencies.csv", "agency_id", ""), ["agencies.csv", "unsafe agency id ''"]),
-    "unknown level": (set_cell("agencies.csv", "level", "区级政府"),
-                      ["agencies.csv", f"agency {AID}", "column level", "unknown level '区级政府'"]),
+    "empty level": (set_cell("agencies.csv", "level", ""),
+                    ["agencies.csv", AID_LINE, f"agency {AID}", "column level", "empty cell"]),
     "empty name": (set_cell("agencies.csv", "name", ""), ["agencies.csv", f"agency {AID}", "column name", "empty"]),
+    "bad rule_making": (set_cell("agencies.csv", "rule_making", "可以"),
+                        ["agencies.csv", AID_LINE, f"agency {AID}", "column rule_making", "'可以'", "是 or 否"]),
+    "300-character id": (set_cell("agencies.csv", "agency_id", "a" * 300),
+                         ["agencies.csv", AID_LINE, "agency id 'aaaa", "300 characters long", "at most 64"]),
+    "65-character id": (set_cell("agencies.csv", "agency_id", "b" * 65),
+                        ["agencies.csv", AID_LINE, "65 characters long", "at most 64"]),
+    "ESC in a name": (set_cell("agencies.csv", "name", "红寺堡区\x1b[8m公安分局"),
+                      ["agencies.csv", AID_LINE, f"agency {AID}", "column name", "control character U+001B"]),
+    "NUL in an address": (set_cell("agencies.csv", "address", "红寺堡大街\x00101号"),
+                          ["agencies.csv", AID_LINE, f"agency {AID}", "column address", "control character U+0000"]),
+    "line break in a name": (set_cell("agencies.csv", "full_name", "吴忠市\n公安局"),
+                             ["agencies.csv", f"agency {AID}", "column full_name", "control character U+000A"]),
+    "ESC in a CSV header": (edit("agencies.csv", lambda f: f.rename(columns={"fax": "fax\x1b[2J"})),
+                            ["agencies.csv", "line 1", "column fax\\x1b[2J", "control character U+001B in a column name"]),
+    "bidi override in a section header": (edit("section4.csv", lambda f: f.rename(columns={"review_other": "\u202ereview"})),
+                                          ["section4.csv", "line 1", "control character U+202E in a column name"]),
+    "ESC in a narrative": (write(f"narrative/{AID}/s1.md", "第一段。\n\n第二段\x1b[2J。\n".encode()),
+                           [f"narrative/{AID}/s1.md", "line 3", f"agency {AID}", "control character U+001B at character 4",
+                            "only tabs and line breaks"]),
+    "NUL in a narrative": (write(f"narrative/{AID}/s5.md", "无。\x00\r\n无\x00。".encode("gbk")),
+                           [f"narrative/{AID}/s5.md", "line 1", "control character U+0000 at character 3",
+                            "also on line 2"]),
     "agency without section 二": (drop_rows("section2.csv"), ["section2.csv", f"agency {AID}", "no numbers"]),
     "agency without section 三": (drop_rows("section3.csv"), ["section3.csv", f"agency {AID}", "no numbers"]),
     "agency without section 四": (drop_rows("section4.csv"), ["section4.csv", f"agency {AID}", "no numbers"]),
@@ -294,7 +321,7 @@ BAD = {
     "undecodable narrative": (write(f"narrative/{AID}/s1.md", b"\xff\xff"), [f"narrative/{AID}/s1.md", "decode"]),
     "empty file": (write("section4.csv", b""), ["section4.csv", "not a readable CSV"]),
     "no agency": (write("agencies.csv", ",".join(AGENCY_COLUMNS).encode() + b"\n"), ["agencies.csv", "no agency"]),
-    "ragged line": (write("agencies.csv", (DATA / "2022" / "agencies.csv").read_bytes() + b"a,b,c,d,e,f,g,h,i,j,k,l\n"),
+    "ragged line": (write("agencies.csv", (DATA / "2022" / "agencies.csv").read_bytes() + b"a,b,c,d,e,f,g,h,i,j,k,l,m,n\n"),
                     ["agencies.csv", "not a readable CSV"]),
 }
 
@@ -306,7 +333,8 @@ def test_bad_input_raises_one_data_error(tmp_path, case):
     with pytest.raises(DataError) as caught:
         load_year(tmp_path, 2022)
     message = str(caught.value)
-    assert all(f in message for f in fragments), message
+    assert any(all(f in line for f in fragments) for line in message.splitlines()), message  # on one line
+    assert not RAW_CONTROL.search(message), message  # escaped: a message cannot drive the terminal
     assert caught.value.__context__ is None or caught.value.__suppress_context__  # no pandas traceback attached
 
 
@@ -320,8 +348,9 @@ def test_tolerant_load_isolates_an_agency_with_bad_data(tmp_path, years):
         load_year(tmp_path, 2022)
     got = load_year(tmp_path, 2022, tolerant=True)
     assert list(got.invalid) == [AID]
-    assert "section4.csv" in str(got.invalid[AID]) and "negative" in str(got.invalid[AID])  # the first problem
-    with pytest.raises(DataError, match="review_upheld"):
+    lines = str(got.invalid[AID]).splitlines()  # every problem, in the order found
+    assert len(lines) == 2 and "section4.csv" in lines[0] and "negative" in lines[0] and "s6.md" in lines[1]
+    with pytest.raises(DataErrors, match="review_upheld(.|\n)*s6.md: agency hongsibu-police-branch, missing file"):
         got.agency(AID)
     other = SEED_AGENCY.id
     assert got.agency(other).s3.equals(years[2022].agency(other).s3)
@@ -345,3 +374,151 @@ def test_only_one_agency(tmp_path, years):
     assert set(one.narrative) == {SEED_AGENCY.id}
     with pytest.raises(DataError, match="row 3.1"):
         load_year(tmp_path, 2022, only=AID)
+
+
+# ---------------------------------------------------------------- every problem at once (lazy, as pandera's)
+THREE_BAD_CELLS = (set_cell("section3.csv", "natural", "五", row="3.1"), set_cell("section4.csv", "review_upheld", "-1"),
+                   set_cell("section2.csv", "fees_amount", "约12万元", agency=SEED))
+
+
+def test_three_bad_cells_in_two_agencies_are_reported_in_one_run(tmp_path):
+    base = copy_year(tmp_path)
+    for damage in THREE_BAD_CELLS:
+        damage(base)
+    with pytest.raises(DataErrors) as caught:
+        load_year(tmp_path, 2022)
+    assert isinstance(caught.value, DataError)  # callers catching DataError keep working
+    assert [(e.file.rsplit("/", 1)[1], e.agency, e.row, e.column) for e in caught.value.errors] == [
+        ("section2.csv", SEED, None, "fees_amount"), ("section3.csv", AID, "3.1", "natural"),
+        ("section4.csv", AID, None, "review_upheld")]
+    lines = str(caught.value).splitlines()  # one line per problem, each naming file, agency, row, column, problem
+    assert len(lines) == 3
+    assert "section2.csv: agency hongsibu-gov-office, column fees_amount, '约12万元' is not a number" in lines[0]
+    assert "section3.csv: agency hongsibu-police-branch, row 3.1, column natural, '五' is not a number" in lines[1]
+    assert "section4.csv: agency hongsibu-police-branch, column review_upheld, -1 is negative" in lines[2]
+    got = load_year(tmp_path, 2022, tolerant=True)  # the others load; each bad agency keeps all its problems
+    assert {aid: len(errors.errors) for aid, errors in got.invalid.items()} == {SEED: 1, AID: 2}
+    with pytest.raises(DataErrors) as one:
+        got.agency(AID)
+    assert str(one.value).splitlines() == lines[1:]
+    assert got.agency(RULE7_AGENCY).agency.id == RULE7_AGENCY
+
+
+def test_a_bad_file_does_not_hide_the_problems_of_the_others(tmp_path):
+    base = copy_year(tmp_path)
+    (base / "section2.csv").unlink()
+    edit("section3.csv", lambda f: f.drop(columns="legal").assign(remarks=""))(base)
+    set_cell("section4.csv", "review_upheld", "-1")(base)
+    (base / f"narrative/{AID}/s5.md").write_bytes(b"\xff\xff")
+    for tolerant in (False, True):  # a whole file's problem fails even a tolerant load, with every problem
+        with pytest.raises(DataErrors) as caught:
+            load_year(tmp_path, 2022, tolerant=tolerant)
+        lines = str(caught.value).splitlines()
+        assert [line.split(f"{tmp_path}/2022/")[1] for line in lines] == [
+            "section2.csv: missing file",
+            "section3.csv: column legal, missing column",
+            "section3.csv: column remarks, unknown column (expected: agency_id, row, natural, business, research, "
+            "nonprofit, legal, other, total)",
+            f"section4.csv: agency {AID}, column review_upheld, -1 is negative (rule R1: {R1})",
+            f"narrative/{AID}/s5.md: agency {AID}, cannot decode the file: it is neither UTF-8 nor GBK"]
+
+
+def test_without_a_usable_agencies_csv_the_other_headers_are_still_checked(tmp_path):
+    base = copy_year(tmp_path)
+    edit("agencies.csv", lambda f: f.drop(columns="name"))(base)
+    edit("section4.csv", lambda f: f.drop(columns="review_other"))(base)
+    with pytest.raises(DataErrors) as caught:
+        load_year(tmp_path, 2022)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and "agencies.csv: column name, missing column" in lines[0]
+    assert "section4.csv: column review_other, missing column" in lines[1]
+
+
+def test_an_unknown_agency_is_reported_once_per_file(tmp_path):
+    base = copy_year(tmp_path)
+    add_row("section3.csv", agency_id="ghost")(base)
+    add_row("section3.csv", agency_id="ghost", row="3.2")(base)
+    with pytest.raises(DataErrors) as caught:
+        load_year(tmp_path, 2022)
+    assert [(e.agency, e.problem) for e in caught.value.errors] == [("ghost", "not in agencies.csv")]
+
+
+def test_a_refused_id_is_not_reported_again_in_every_file(tmp_path):
+    """The sections' rows of an id refused in agencies.csv add nothing to its one line."""
+    base = copy_year(tmp_path)
+    for path in [base / name for name in ("agencies.csv", *SECTIONS)]:
+        path.write_text(path.read_text(encoding="utf-8").replace(AID, "x" * 300), encoding="utf-8")
+    shutil.rmtree(base / "narrative" / AID)  # a folder cannot have such a name
+    with pytest.raises(DataErrors) as caught:
+        load_year(tmp_path, 2022)
+    assert len(caught.value.errors) == 1, str(caught.value)
+    assert f"agencies.csv: {AID_LINE}, agency id 'xxxxxxxxxxxxxxxx'… is 300 characters long (at most 64)" in str(caught.value)
+
+
+# ---------------------------------------------------------------- ids, levels, rule-making, narrative text
+def test_an_id_of_the_longest_length_builds_folders(tmp_path):
+    base = copy_year(tmp_path)
+    long_id = "a" * MAX_ID_LENGTH
+    for path in [base / name for name in ("agencies.csv", *SECTIONS)]:
+        path.write_text(path.read_text(encoding="utf-8").replace(AID, long_id), encoding="utf-8")
+    (base / "narrative" / AID).rename(base / "narrative" / long_id)
+    assert load_year(tmp_path, 2022).agency(long_id).s2["penalty_decisions"] == 3105
+
+
+def test_level_is_open_and_rule_making_is_its_own_column(tmp_path):
+    base = copy_year(tmp_path)
+    set_cell("agencies.csv", "level", "综合实验区管委会")(base)
+    set_cell("agencies.csv", "level", "设区的市政府", agency=SEED)(base)
+    set_cell("agencies.csv", "rule_making", "", agency=SEED)(base)  # blank: from the level
+    set_cell("agencies.csv", "rule_making", "是", agency=RULE7_AGENCY)(base)  # a 政府部门 said to have the power
+    got = load_year(tmp_path, 2022).agencies
+    assert (got[AID].level, got[AID].rule_making) == ("综合实验区管委会", False)
+    assert (got[SEED].level, got[SEED].rule_making) == ("设区的市政府", True)
+    assert (got[RULE7_AGENCY].level, got[RULE7_AGENCY].rule_making) == ("政府部门", True)
+    assert [f.name for f in dataclasses.fields(got[AID])][-1] == "rule_making"
+
+
+def test_an_older_agencies_csv_without_rule_making_derives_it_from_the_level(tmp_path, years):
+    base = copy_year(tmp_path)
+    edit("agencies.csv", lambda f: f.drop(columns="rule_making"))(base)
+    set_cell("agencies.csv", "level", "省级政府", agency=SEED)(base)
+    got = load_year(tmp_path, 2022).agencies
+    assert got[SEED].rule_making is True
+    assert got[AID] == years[2022].agencies[AID] and got[AID].rule_making is False
+
+
+def test_cr_only_line_breaks_separate_paragraphs(tmp_path):
+    """Old Mac and Excel exports end lines with CR alone: the paragraphs stay apart; a tab is text."""
+    base = copy_year(tmp_path)
+    (base / f"narrative/{AID}/s5.md").write_bytes("第一段。\r\r第二段\t完。\r".encode("gbk"))
+    (base / f"narrative/{AID}/s6.md").write_bytes("甲。\r\n\r\n乙。\r\n".encode())
+    got = load_year(tmp_path, 2022).narrative[AID]
+    assert got["5"] == "第一段。\n\n第二段\t完。" and got["6"] == "甲。\n\n乙。"
+
+
+# ---------------------------------------------------------------- what the commands print for bad data
+def two_problems(tmp_path: Path) -> Path:
+    base = copy_year(tmp_path / "data")
+    set_cell("section4.csv", "review_upheld", "-1")(base)
+    set_cell("agencies.csv", "name", "公安\x1b[2J分局")(base)
+    return tmp_path / "data"
+
+
+def test_check_prints_every_problem_of_an_agency(tmp_path, capsys):
+    assert main(["check", "--year", "2022", "--data", str(two_problems(tmp_path))]) == 1
+    out = capsys.readouterr().out
+    assert re.search(rf"^error: .*agencies.csv: {AID_LINE}, agency {AID}, column name, control character U\+001B$",
+                     out, re.M), out
+    assert re.search(rf"^error: .*section4.csv: agency {AID}, column review_upheld, -1 is negative", out, re.M), out
+    assert "\x1b" not in out
+
+
+def test_build_names_every_problem_of_an_agency(tmp_path, capsys):
+    data, out = two_problems(tmp_path), tmp_path / "out"
+    assert main(["build", "--year", "2022", "--data", str(data), "--out", str(out), "--agency", AID]) == 1
+    printed = capsys.readouterr()
+    summary = printed.out[printed.out.index(f"FAILED {AID}"):].splitlines()
+    assert "agencies.csv: line 5, agency hongsibu-police-branch, column name, control character U+001B" in summary[0]
+    assert summary[1].startswith("    ") and "section4.csv: agency hongsibu-police-branch, column review_upheld" in summary[1]
+    log = (out / "2022" / AID / "error.log").read_text(encoding="utf-8").splitlines()
+    assert len(log) == 2 and "\x1b" not in printed.out + printed.err
