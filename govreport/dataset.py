@@ -32,11 +32,12 @@ class DataError(ValueError):
 
     def __init__(self, file, problem: str, agency: str | None = None,
                  row: str | None = None, column: str | None = None, line: int | None = None):
-        self.file, self.problem, self.agency, self.row, self.column = str(file), problem, agency, row, column
+        self.file, self.problem = _visible(str(file)), _visible(problem)  # as printed: control characters escaped
+        self.agency, self.row, self.column = [None if x is None else _visible(str(x)) for x in (agency, row, column)]
         self.line = line
-        where = [f"line {line}" if line else "", f"agency {agency}" if agency else "", f"row {row}" if row else "",
-                 f"column {column}" if column else ""]
-        super().__init__(_visible(f"{self.file}: " + ", ".join([w for w in where if w] + [problem])))
+        where = [f"line {line}" if line else "", f"agency {self.agency}" if agency else "",
+                 f"row {self.row}" if row else "", f"column {self.column}" if column else ""]
+        super().__init__(f"{self.file}: " + ", ".join([w for w in where if w] + [self.problem]))
 
 
 class DataErrors(DataError):
