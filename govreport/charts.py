@@ -10,6 +10,7 @@ import functools
 import io
 import re
 from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -39,15 +40,22 @@ STYLE = {
     "svg.hashsalt": "govreport",  # stable ids, hence byte-identical SVG
 }
 FIGSIZE = (7, 3.5)
+WAN = 10_000  # 万
+WAN_FROM = 100_000  # counts from 10万 on are labelled in 万 (see count_label)
 
 
 @functools.cache
 def font_path() -> Path:
-    """The Noto Sans CJK SC file from mplfonts, registered with matplotlib's font manager (once per process)."""
-    path = Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
-    if str(path) not in {f.fname for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(path))
-    return path
+    """The Noto Sans CJK SC file from mplfonts, registered with matplotlib's font manager (once per process)
+    ahead of any other copy of the family: findfont takes the first of equal matches, and a system copy
+    (Debian's fonts-noto-cjk) would otherwise lay out the text, so charts would depend on the machine."""
+    path = str(Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE)))
+    manager = font_manager.fontManager
+    if path not in {f.fname for f in manager.ttflist}:
+        manager.addfont(path)
+    manager.ttflist.sort(key=lambda f: f.fname != path)  # stable: ours first, the rest in their order
+    manager._findfont_cached.cache_clear()  # what addfont does after changing the list
+    return Path(path)
 
 
 @contextmanager
@@ -60,6 +68,18 @@ def _style():
 def _short(label: str) -> str:
     """A row label without its trailing note: （二）部分公开（区分处理的，…） -> （二）部分公开."""
     return re.sub(r"(?<=.)（[^（）]*）$", "", label)
+
+
+def count_label(n: int) -> str:
+    """A count as a bar label, never in scientific notation: as is below WAN_FROM (99999), else in 万 with
+    one decimal below 100万 and whole 万 from there (123456 → "12.3万", 3985758 → "399万"), rounded half up.
+    Why: a bar of the year-over-year chart is about 25 pt wide, room for five 8-pt digits; the table beside
+    the chart gives the exact figure."""
+    if n < WAN_FROM:
+        return str(int(n))
+    value = Decimal(int(n)) / WAN
+    rounded = value.quantize(Decimal("0.1") if value < 100 else Decimal("1"), ROUND_HALF_UP)
+    return f"{rounded:f}".removesuffix(".0") + "万"
 
 
 def _message(fig: Figure, title: str, text: str) -> Figure:
@@ -83,7 +103,7 @@ def outcomes_chart(a: AgencyData) -> Figure:
         ax = fig.subplots()
         labels = [_short(g.label) for g in fmt.S3_OUTCOME_GROUPS]
         bars = ax.barh(labels, values, color=CURRENT, height=0.6)
-        ax.bar_label(bars, [f"{v}件（{v / total:.0%}）" for v in values], padding=3)
+        ax.bar_label(bars, [f"{count_label(v)}件（{v / total:.0%}）" for v in values], padding=3)
         ax.invert_yaxis()  # （一） on top, as in the table
         ax.set_xlim(0, max(values) * 1.3)  # room for the value labels
         ax.xaxis.set_visible(False)
@@ -115,7 +135,7 @@ def _grouped_bars(ax, series: dict[str, dict[str, int]], title: str) -> None:
     for i, ((year, values), color) in enumerate(zip(series.items(), (PREVIOUS, CURRENT)[-n:])):
         xs = [j + (i - (n - 1) / 2) * width for j in range(len(categories))]
         bars = ax.bar(xs, list(values.values()), width, label=year, color=color)
-        ax.bar_label(bars, padding=2, fontsize=8)
+        ax.bar_label(bars, [count_label(v) for v in values.values()], padding=2, fontsize=8)
     top = max(v for values in series.values() for v in values.values())
     ax.set_ylim(0, max(top, 1) * 1.15)  # room for the value labels
     ax.yaxis.set_visible(False)  # the value labels say it
@@ -155,8 +175,9 @@ def to_svg(fig: Figure) -> str:
 def warm_up() -> None:
     """Load the font and fill matplotlib's caches by drawing a small chart: a build's fork server calls this
     once, so that every kernel forked from it starts with them (they hold no report's data)."""
-    fig = Figure()
-    fig.add_subplot().bar(["政府信息公开０１２３４５６７８９"], [1])
+    with _style():  # the chart font: the default (DejaVu Sans) has no Chinese and warns for every glyph
+        fig = Figure()
+        fig.add_subplot().bar(["政府信息公开０１２３４５６７８９"], [1])
     to_svg(fig)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TITLE = "{name}{year}年政府信息公开工作年度报告"
+TITLE = "{name}{year}{form}政府信息公开工作年度报告"
+TITLE_FORMS = ("年", "年度")  # how titles write the year (2023年 · 2023年度); the first is the default
 
 SECTION_TITLES = {
     "1": "一、总体情况",

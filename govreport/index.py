@@ -75,7 +75,7 @@ def _row(directory: Path, agency: str, name: str) -> str:
 def index_html(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
     rows = "".join(_row(year_dir / agency, agency, name) for agency, name in names.items())
-    title = fmt.TITLE.format(name="", year=year)
+    title = fmt.TITLE.format(name="", year=year, form=fmt.TITLE_FORMS[0])
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{font_css}{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
             f"<p>点击表头排序。</p><table><thead><tr><th>机关</th>{head}<th>一致性检查</th><th>状态</th><th>链接</th>"

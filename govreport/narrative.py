@@ -12,21 +12,43 @@ _REASON_GROUPS = ("3.3", "3.4")  # 不予公开, 无法提供: their leaf rows a
 _ORG_COLUMNS = tuple(leaf.code for n in fmt.S3_COLUMN_TREE if n.children for leaf in n.leaves())  # 法人或其他组织
 
 
-def title(agency: Agency, year: int) -> str:
-    """The report title, e.g. 红寺堡区人民政府办公室2022年政府信息公开工作年度报告."""
-    return fmt.TITLE.format(name=agency.name, year=year)
+def title(agency: Agency, year: int, form: str = fmt.TITLE_FORMS[0]) -> str:
+    """The report title; `form` is how the year is written, one of format.TITLE_FORMS (published reports use
+    both): 红寺堡区人民政府办公室2022年政府信息公开工作年度报告 · …2022年度政府信息公开工作年度报告."""
+    if form not in fmt.TITLE_FORMS:
+        raise ValueError(f"title form {form!r}: expected one of {', '.join(map(repr, fmt.TITLE_FORMS))}")
+    return fmt.TITLE.format(name=agency.name, year=year, form=form)
 
 
-def preamble(agency: Agency, year: int) -> str:
-    """The opening paragraph: legal basis, statistical period, where to read the report, contact details."""
+# The preamble's contact details, in the order published reports print them (blank ones are left out).
+CONTACT_FIELDS = (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("fax", "传真"), ("email", "电子邮箱"))
+
+
+def preamble(agency: Agency, year: int, form: str = fmt.TITLE_FORMS[0]) -> str:
+    """The opening paragraph: legal basis, statistical period, where to read the report, contact details.
+    What the agency left blank is left out, and a clause with nothing known is dropped whole."""
+    clauses = [c for c in (_where(agency), _contact(agency)) if c]
     return (
         "根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
         "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，"
-        f"现发布《{title(agency, year)}》，本报告统计数据从{year}年1月1日至12月31日。"
-        f"本报告电子版及更多政府信息均可在{agency.website_name}（{agency.website_url}）查阅或下载，"
-        f"如有疑问或意见建议，请直接与{agency.full_name}联系（地址：{agency.address}；邮编：{agency.postcode}；"
-        f"电话：{agency.phone}；传真：{agency.fax}；电子邮箱：{agency.email}）。"
+        f"现发布《{title(agency, year, form)}》，本报告统计数据从{year}年1月1日至12月31日。"
+        + (f"{'，'.join(clauses)}。" if clauses else "")
     )
+
+
+def _where(agency: Agency) -> str | None:
+    """…均可在红寺堡区人民政府门户网站（www.hongsibu.gov.cn）查阅或下载, with what is known of the website."""
+    name, url = agency.website_name, agency.website_url
+    site = f"{name}（{url}）" if name and url else name or url
+    return f"本报告电子版及更多政府信息均可在{site}查阅或下载" if site else None
+
+
+def _contact(agency: Agency) -> str | None:
+    """如有疑问或意见建议，请直接与…联系（地址：…；…）, with the details that are known; None if none is."""
+    details = [f"{label}：{value}" for key, label in CONTACT_FIELDS if (value := getattr(agency, key))]
+    if not details:
+        return None
+    return f"如有疑问或意见建议，请直接与{agency.full_name}联系（{'；'.join(details)}）"
 
 
 def percent(part, whole) -> str:
@@ -35,9 +57,14 @@ def percent(part, whole) -> str:
     return f"{_plain(value)}%"
 
 
+AMOUNT_PLACES = Decimal("0.000001")  # published reports give 万元 to at most six decimals (0.000001万元 = 0.01元)
+
+
 def wan(amount) -> str:
-    """A fee in 万元 as published: at most 4 decimals, no trailing zeros: 12.35 → "12.35", 0 → "0"."""
-    return _plain(Decimal(str(amount)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+    """A fee in 万元 exactly as given, never in scientific notation, no trailing zeros: 24252.311082 →
+    "24252.311082", 12.35 → "12.35", 1e-06 → "0.000001", 0 → "0". A float read from a decimal of up to 15
+    significant digits prints back as that decimal (its shortest repr); a computed one is rounded to six places."""
+    return _plain(Decimal(str(amount)).quantize(AMOUNT_PLACES, ROUND_HALF_UP))
 
 
 def _plain(value: Decimal) -> str:
@@ -46,12 +73,20 @@ def _plain(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
+# Below this many cases last year a change is told in cases, not as a percentage: on a base of 1, one case
+# more is already 同比增长100%, and 1 → 7 would read 同比增长600%.
+SMALL_BASE = 10
+
+
 def yoy(cur_value, prev_value) -> str:
-    """The year-over-year phrase for a count: 同比增长40% · 同比下降20% · 与上年持平 · 同比增加5件（上年为0件）."""
+    """The year-over-year phrase for a count: 同比增长40% · 同比下降20% · 与上年持平 · 同比增加5件（上年为0件）,
+    and on a base under SMALL_BASE the two counts: 由1件增至7件 · 由5件减至3件."""
     if cur_value == prev_value:
         return "与上年持平"
     if prev_value == 0:
         return f"同比增加{wan(cur_value)}件（上年为0件）"
+    if prev_value < SMALL_BASE:
+        return f"由{wan(prev_value)}件{'增至' if cur_value > prev_value else '减至'}{wan(cur_value)}件"
     if cur_value > prev_value:
         return f"同比增长{percent(cur_value - prev_value, prev_value)}"
     return f"同比下降{percent(prev_value - cur_value, prev_value)}"
@@ -120,12 +155,17 @@ def _shares(a: AgencyData, concluded: int) -> str | None:
     return f"办结的申请中，{'，'.join(parts)}。" if parts else None
 
 
+TOP_REASONS = 2  # the reasons named as 主要原因, and every one tied with the last of them
+
+
 def _reasons(a: AgencyData) -> str | None:
     rows = [n for g in _REASON_GROUPS for n in _GROUPS[g].leaves()]
     counts = sorted(((int(a.s3.loc[n.code, "total"]), n) for n in rows if a.s3.loc[n.code, "total"]),
-                    key=lambda x: -x[0])[:2]  # stable: ties keep the format's order
+                    key=lambda x: -x[0])  # stable: ties keep the format's order
     if not counts:
         return None
+    last = counts[:TOP_REASONS][-1][0]
+    counts = [(c, n) for c, n in counts if c >= last]
     groups = "和".join(_short(_GROUPS[g].label) for g in _REASON_GROUPS)
     return f"{groups}的主要原因为{'、'.join(f'{_short(n.label)}（{c}件）' for c, n in counts)}。"
 

@@ -19,19 +19,26 @@ RESULTS_MIMETYPE = "application/vnd.govreport.results+json"
 
 @dataclass
 class Report:
-    """One agency's report: this year's data, last year's (if any) and the check findings."""
+    """One agency's report: this year's data, last year's (if any), the check findings and how its title
+    writes the year (format.TITLE_FORMS)."""
 
     cur: AgencyData
     prev: AgencyData | None
     findings: list[checks.Finding]
+    title_form: str = fmt.TITLE_FORMS[0]
+
+    @property
+    def title(self) -> str:
+        return narrative.title(self.cur.agency, self.cur.year, self.title_form)
 
 
-def load(agency_id: str, year: int, data_dir: str | Path) -> Report:
-    """Load the agency's data for `year` (and `year - 1` when present) and check it."""
+def load(agency_id: str, year: int, data_dir: str | Path, title_form: str = fmt.TITLE_FORMS[0]) -> Report:
+    """Load the agency's data for `year` (and `year - 1` when present) and check it; `title_form` is the
+    notebook's parameter of that name."""
     cur = load_year(data_dir, year, tolerant=True, only=agency_id).agency(agency_id)
     prev_year = load_previous(data_dir, year, tolerant=True, only=agency_id)
     prev = prev_year.agency(agency_id) if prev_year and agency_id in prev_year.agencies else None
-    return Report(cur, prev, checks.check_agency(cur, prev))
+    return Report(cur, prev, checks.check_agency(cur, prev), title_form)
 
 
 def _paragraphs(text: str) -> str:
@@ -57,9 +64,9 @@ def notice_html(findings: list[checks.Finding]) -> str:
 
 def header_html(r: Report) -> str:
     """Title, check notice and preamble."""
-    a, y = r.cur.agency, r.cur.year
-    return (f'<h1>{escape(narrative.title(a, y))}</h1>{notice_html(r.findings)}'
-            f'<div class="gr-preamble">{_paragraphs(narrative.preamble(a, y))}</div>')
+    preamble = narrative.preamble(r.cur.agency, r.cur.year, r.title_form)
+    return (f'<h1>{escape(r.title)}</h1>{notice_html(r.findings)}'
+            f'<div class="gr-preamble">{_paragraphs(preamble)}</div>')
 
 
 def text_section_html(r: Report, key: str) -> str:

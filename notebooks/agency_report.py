@@ -23,12 +23,13 @@ agency_id = "hongsibu-gov-office"
 year = 2022
 data_dir = "data"
 charts = True  # False: a report without charts
+title_form = "年"  # how the title writes the year: "年" (2022年…) or "年度" (2022年度…)
 
 # %%
 from govreport import charts as plots
 from govreport import report as gr
 
-r = gr.load(agency_id, int(year), data_dir)
+r = gr.load(agency_id, int(year), data_dir, title_form)
 gr.show(gr.header_html(r))
 
 # %%

@@ -287,7 +287,7 @@ def test_report_as_a_reader_sees_it(browser, base_url, agency):
     name = load_year(DATA, YEAR).agency(agency).agency.name
     v = visit(browser, report_url(base_url, agency))
     try:
-        assert v.page.locator("h1").inner_text() == fmt.TITLE.format(name=name, year=YEAR)
+        assert v.page.locator("h1").inner_text() == fmt.TITLE.format(name=name, year=YEAR, form="年")
         assert page_problems(v) == []
         assert glyph_problems(v) == [] and embedded_font_problems(v) == []
         assert {f["isCustomFont"] for f in fonts_used(v, "h1, h2, p, th, td")} == {True}  # the embedded font

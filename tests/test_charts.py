@@ -1,6 +1,8 @@
 """Charts: content from the data, the CJK font, no warnings, deterministic SVG, no global state."""
 from __future__ import annotations
 
+import itertools
+import logging
 import re
 import warnings
 
@@ -70,10 +72,60 @@ def test_yoy_chart_without_previous_year(seed):
     assert not fig.legends
 
 
+def big_years():
+    """A city's enforcement figures: 3,985,758 行政处罚 (a real report's, labelled 3.98576e+06 before)."""
+    prev = make_agency_data(2021, s2={"license_decisions": 99999, "penalty_decisions": 3512345,
+                                      "enforcement_decisions": 123456},
+                            s3={("1", "natural"): 150000, ("3.1", "natural"): 150000})
+    cur = make_agency_data(s2={"license_decisions": 100000, "penalty_decisions": 3985758,
+                               "enforcement_decisions": 120123},
+                           s3={("1", "natural"): 123456, ("3.1", "natural"): 100000, ("3.4.1", "natural"): 23456})
+    return cur, prev
+
+
 def all_charts(seed, prev):
     zero = make_agency_data(s3={})
-    return [charts.outcomes_chart(seed), charts.outcomes_chart(zero),
-            charts.yoy_chart(seed, prev), charts.yoy_chart(seed, None)]
+    big, big_prev = big_years()
+    return [charts.outcomes_chart(seed), charts.outcomes_chart(zero), charts.outcomes_chart(big),
+            charts.yoy_chart(seed, prev), charts.yoy_chart(seed, None), charts.yoy_chart(big, big_prev)]
+
+
+@pytest.mark.parametrize("count, label", [
+    (0, "0"), (7, "7"), (99999, "99999"), (100000, "10万"), (123456, "12.3万"), (999949, "100万"),
+    (3985758, "399万"), (3512345, "351万"), (12345678, "1235万"),
+])
+def test_count_label(count, label):
+    assert charts.count_label(count) == label
+
+
+def test_large_counts_in_wan_never_scientific_and_labels_do_not_overlap():
+    cur, prev = big_years()
+    fig = charts.yoy_chart(cur, prev)
+    fig.draw_without_rendering()
+    left, right = fig.axes
+    assert [t.get_text() for t in right.texts] == ["99999", "351万", "12.3万", "10万", "399万", "12万"]
+    assert [t.get_text() for t in left.texts] == ["15万", "15万", "0", "0", "12.3万", "12.3万", "0", "0"]
+    for ax in fig.axes:
+        boxes = [t.get_window_extent() for t in ax.texts]
+        assert not [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+    outcomes = charts.outcomes_chart(cur)
+    assert {"10万件（81%）", "23456件（19%）"} <= set(texts(outcomes))
+    for chart in (fig, outcomes):
+        svg = charts.to_svg(chart)
+        shown = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert shown and not [s for s in shown if re.search(r"\d[eE][+-]?\d", s)]
+
+
+def test_no_glyph_warnings_anywhere(seed, prev, caplog):
+    """The fork server's warm-up (and every chart) once logged "Glyph … missing from font(s) DejaVu Sans"."""
+    caplog.set_level(logging.DEBUG)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.warm_up()
+        for fig in all_charts(seed, prev):
+            charts.to_svg(fig)
+    said = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not [s for s in said if "Glyph" in s]
 
 
 def test_no_warnings_when_drawing(seed, prev):

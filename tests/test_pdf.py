@@ -16,7 +16,7 @@ from govreport.cli import main
 from conftest import SEED_AGENCY, make_agency_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-TITLE = fmt.TITLE.format(name=SEED_AGENCY.name, year=2022)
+TITLE = fmt.TITLE.format(name=SEED_AGENCY.name, year=2022, form="年")
 
 
 def _require(found, what: str, install: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 from conftest import make_agency_data
 
@@ -160,6 +161,18 @@ def test_section2(rich):
     assert len(fees) == 1 and fees[0].text == "12.35"
     codes = [c.attrs["data-cell"] for row in p.rows for c in row if c.tag == "td"]
     assert codes == list(fmt.S2_CELLS)
+
+
+@pytest.mark.parametrize("amount, text", [
+    (24252.311082, "24252.311082"),  # a real fee, printed as 24252.3111 before
+    (0.000001, "0.000001"),  # never 1e-06
+    (3985758.5, "3985758.5"),
+])
+def test_fee_cell_prints_the_amount_exactly(amount, text):
+    a = make_agency_data(s2={"fees_amount": np.float64(amount)})
+    (fees,) = [c for row in parse(tables.section2_html(a)).rows for c in row
+               if c.attrs.get("data-cell") == "fees_amount"]
+    assert fees.text == text
 
 
 def test_zeros_print_as_zero(seed):
