@@ -24,6 +24,7 @@ from .config import Settings
 from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
 from .provenance import PACKAGE, package_sources, provenance
+from .terminal import safe
 
 STATE = "build.json"
 LOG = "error.log"
@@ -289,7 +290,7 @@ class Progress:
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
         self.failed += not outcome.ok
-        line = f"{outcome.status:8} {outcome.agency}" + (f": {outcome.error}" if outcome.error else "")
+        line = safe(f"{outcome.status:8} {outcome.agency}" + (f": {outcome.error}" if outcome.error else ""))
         if self.bar is not None:
             self.bar.set_postfix(failed=self.failed)
             self.bar.update()
