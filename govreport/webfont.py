@@ -85,7 +85,7 @@ def woff(chars: str) -> bytes:
     font = TTFont(BytesIO(subset(chars)), recalcTimestamp=False, recalcBBoxes=False)
     font.flavor = "woff"
     out = BytesIO()
-    font.save(out, reorderTables=False)
+    font.save(out, reorderTables=None)  # None: written once, in dependency order (False or True: twice)
     return out.getvalue()
 
 
