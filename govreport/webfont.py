@@ -6,11 +6,12 @@ charts, whose labels are SVG text) would then show as a box. So each page carrie
 and nothing else: a page's bytes depend on its own text only, so one agency's narrative never rebuilds or
 grows another's report.
 
-HarfBuzz's subsetter makes the subset in a few milliseconds. The font is CFF-flavoured, so WOFF2 would be
-one Brotli stream over the same tables (no glyf transform): fontTools writes WOFF2 only at Brotli's top
-quality (0.4 s a page), and at the quality that fits our budget (9) it is 2 % smaller than WOFF 1.0, which
-fontTools writes (zlib, per table) in a third of the time. So: WOFF 1.0. The bytes are deterministic (the
-font's own timestamp is kept), so pages stay byte-identical across builds.
+HarfBuzz's subsetter makes the subset in 2–3 ms. The font is CFF-flavoured, so WOFF2 would be one Brotli
+stream over the same tables (no glyf transform to gain from): fontTools writes WOFF2 only at Brotli's top
+quality (0.45 s a page for 9 % less), and at quality 9 (30 ms) it is 1.5 % smaller than WOFF 1.0, which
+fontTools writes (zlib, per table) in 7 ms. So: WOFF 1.0, about 80 KB and 8 ms a sample report
+(benchmarks/font.py). The bytes are deterministic (the font's own timestamp is kept), so pages stay
+byte-identical across builds.
 """
 from __future__ import annotations
 
