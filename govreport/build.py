@@ -24,6 +24,7 @@ from .config import Settings
 from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
 from .provenance import PACKAGE, package_sources, provenance
+from .terminal import safe
 
 STATE = "build.json"
 LOG = "error.log"
@@ -62,7 +63,6 @@ class Task:
     key: str
     timeout: int
     findings: list[checks.Finding]
-    font_css: str  # the build's embedded font (webfont.py)
 
 
 def code_fingerprint() -> str:
@@ -132,7 +132,7 @@ def run_task(task: Task) -> Outcome:
     manager = _worker["pool"].kernel_manager_class if _worker else execute.SameEnvKernelManager
     try:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
-        html = render.to_html(nb, task.title, task.provenance, task.font_css, _worker.get("exporter"))
+        html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
         results = render.results(nb)
         write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
         write_atomic(task.target / "results.json",
@@ -156,7 +156,6 @@ class Plan:
     selected: list[str]
     tasks: list[Task]  # reports to build
     decided: list[Outcome]  # skipped, refused, or failed on bad data
-    font_css: str
 
 
 def plan(settings: Settings) -> Plan:
@@ -168,8 +167,7 @@ def plan(settings: Settings) -> Plan:
     for agency in selected:
         if agency not in year_data.agencies:
             raise DataError(year_data.path / "agencies.csv", f"no agency {agency!r} in this year's data")
-    font_css = webfont.font_face_css(webfont.year_text(year_data, prev))
-    code = hashlib.sha256((code_fingerprint() + font_css).encode()).hexdigest()
+    code = hashlib.sha256((code_fingerprint() + webfont.fingerprint()).encode()).hexdigest()
     tasks, decided = [], []
     for agency in selected:
         target = settings.output_dir / str(year) / agency
@@ -196,9 +194,8 @@ def plan(settings: Settings) -> Plan:
             decided.append(outcome)
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
-                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings,
-                          font_css))
-    return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided, font_css)
+                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
+    return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
 
 
 def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
@@ -253,7 +250,7 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
     outcomes = todo.decided + built
     if settings.pdf:
         print_pdfs(year_dir, outcomes, stream)
-    write_index(year_dir, settings.year, todo.names, todo.font_css)
+    write_index(year_dir, settings.year, todo.names)
     rank = {a: i for i, a in enumerate(todo.selected)}
     return sorted(outcomes, key=lambda o: rank[o.agency])
 
@@ -293,7 +290,7 @@ class Progress:
     def __call__(self, outcome: Outcome) -> None:
         self.done += 1
         self.failed += not outcome.ok
-        line = f"{outcome.status:8} {outcome.agency}" + (f": {outcome.error}" if outcome.error else "")
+        line = safe(f"{outcome.status:8} {outcome.agency}" + (f": {outcome.error}" if outcome.error else ""))
         if self.bar is not None:
             self.bar.set_postfix(failed=self.failed)
             self.bar.update()

@@ -14,6 +14,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import format as fmt
+from .terminal import safe
 
 if TYPE_CHECKING:  # dataset imports this module (value_problem): no runtime import back
     from .dataset import AgencyData, YearData
@@ -383,11 +384,12 @@ def _row(f: Finding) -> list[str]:
 
 
 def findings_table(findings) -> str:
-    """A fixed-width plain-text table (severity, agency, rule, cells, expected, found), CJK-aware."""
+    """A fixed-width plain-text table (severity, agency, rule, cells, expected, found), CJK-aware, with any
+    control character of the data escaped (terminal.safe)."""
     findings = list(findings)
     if not findings:
         return "no findings"
-    rows = [[_wrap(text, limit) for text, (_, limit) in zip(_row(f), _COLUMNS)] for f in findings]
+    rows = [[_wrap(safe(text), limit) for text, (_, limit) in zip(_row(f), _COLUMNS)] for f in findings]
     widths = [max([_width(name)] + [_width(line) for r in rows for line in r[i]])
               for i, (name, _) in enumerate(_COLUMNS)]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import build, checks, config
 from .dataset import DataError, load_previous, load_year
+from .terminal import safe
 
 
 def cmd_check(args) -> int:
@@ -20,7 +21,7 @@ def cmd_check(args) -> int:
                 before = prev.agency(agency) if prev and agency in prev.agencies and agency not in prev.invalid else None
                 findings += checks.check_agency(year_data.agency(agency), before)
     for err in bad:
-        print(f"error: {err}")
+        print(safe(f"error: {err}"))
     print(checks.findings_table(findings))
     return 1 if bad or checks.has_errors(findings) else 0
 
@@ -44,8 +45,8 @@ def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:
     print(f"{settings.year}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" of {len(outcomes)}")
     for o in failed:
         where = f" (full log: {year_dir / o.agency / o.log})" if o.log else ""
-        print(f"  FAILED {o.agency}: {o.error}{where}")
-    print(f"  open {year_dir.resolve() / 'index.html'}")
+        print(safe(f"  FAILED {o.agency}: {o.error}{where}"))
+    print(safe(f"  open {year_dir.resolve() / 'index.html'}"))
     return 1 if failed else 0
 
 
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (DataError, KeyError, build.BuildError) as e:
         for line in str(e.args[0] if isinstance(e, KeyError) else e).splitlines():  # DataErrors: one per problem
-            print(f"govreport: error: {line}", file=sys.stderr)
+            print(safe(f"govreport: error: {line}"), file=sys.stderr)
         return 2
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import format as fmt
 from . import lint
+from .terminal import safe
 
 WORKTREE = "WORKTREE"
 SECTIONS = ("s2", "s3", "s4")  # the results' table sections, in report order
@@ -252,8 +253,8 @@ def side(spec: str, role: str, repo: Path, years=None, agencies=None, keep: Path
             export(top, commit, source)
         if problems := lint.check(source / "notebooks"):  # e.g. a .py twin edited, not its .ipynb (which runs)
             print(f"warning: {role.upper()}'s notebooks fail the notebook check; the build runs each .ipynb as it is "
-                  f"(fix: {lint.FIX_COMMAND}):", *problems, sep="\n  ", file=sys.stderr)
-        print(f"building {role.upper()} {label} …", file=sys.stderr, flush=True)
+                  f"(fix: {lint.FIX_COMMAND}):", *map(safe, problems), sep="\n  ", file=sys.stderr)
+        print(safe(f"building {role.upper()} {label} …"), file=sys.stderr, flush=True)
         started = time.monotonic()
         problems = build(source, out, years, agencies)
         print(f"  {role.upper()} built in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
@@ -332,7 +333,8 @@ def _in_order(reports: list[ReportDiff]) -> Iterator[tuple[int, list[ReportDiff]
 
 
 def to_text(c: Comparison) -> str:
-    """The comparison for a terminal: a summary, then one block per changed report, one line per unchanged."""
+    """The comparison for a terminal: a summary, then one block per changed report, one line per unchanged;
+    control characters of names, sentences or file names escaped (terminal.safe)."""
     lines = [f"OLD  {c.old.label}", f"NEW  {c.new.label}", "", summary(c.reports)]
     for role, s in (("OLD", c.old), ("NEW", c.new)):
         if s.problems:
@@ -354,7 +356,7 @@ def to_text(c: Comparison) -> str:
             lines += [f"      finding   + {_finding(f)}" for f in r.findings_added]
             lines += [f"      finding   − {_finding(f)}" for f in r.findings_removed]
             lines += [f"      chart     {chart}" for chart in r.charts]
-    return "\n".join(lines) + "\n"
+    return safe("\n".join(lines) + "\n")
 
 
 # ---------------------------------------------------------------- HTML
@@ -442,7 +444,7 @@ def cmd_diff(args) -> int:
     try:
         c = run(args.old, args.new, args.repo, args.year, args.agency, args.keep)
     except DiffError as e:
-        print(f"govreport diff: error: {e}", file=sys.stderr)
+        print(safe(f"govreport diff: error: {e}"), file=sys.stderr)
         return 2
     print(to_text(c), end="")
     if args.html:

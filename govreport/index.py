@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 from . import format as fmt
-from . import narrative
+from . import narrative, webfont
 from .build import LOG, read_state
 from .files import write_atomic
 
@@ -72,17 +72,19 @@ def _row(directory: Path, agency: str, name: str) -> str:
             f'<td data-sort="{errors * 1000 + len(findings)}">{check}</td><td>{label}</td><td>{" ".join(links)}</td></tr>')
 
 
-def index_html(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> str:
+def index_html(year_dir: Path, year: int, names: dict[str, str]) -> str:
+    """The index page, with its own font (webfont.embed: the glyphs of its own text)."""
     head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
     rows = "".join(_row(year_dir / agency, agency, name) for agency, name in names.items())
     title = fmt.TITLE.format(name="", year=year, form=fmt.TITLE_FORMS[0])
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{font_css}{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
+    page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
             f"<p>点击表头排序。</p><table><thead><tr><th>机关</th>{head}<th>一致性检查</th><th>状态</th><th>链接</th>"
             f"</tr></thead><tbody>{rows}</tbody></table><script>{_SORT}</script></body></html>\n")
+    return webfont.embed(page)
 
 
-def write_index(year_dir: Path, year: int, names: dict[str, str], font_css: str) -> Path:
+def write_index(year_dir: Path, year: int, names: dict[str, str]) -> Path:
     path = year_dir / "index.html"
-    write_atomic(path, index_html(year_dir, year, names, font_css))
+    write_atomic(path, index_html(year_dir, year, names))
     return path

@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.exporters import TemplateExporter
 
+from . import webfont
 from .report import RESULTS_MIMETYPE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -22,16 +23,16 @@ def exporter() -> TemplateExporter:
                             extra_template_basedirs=[str(TEMPLATES)])
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, provenance: dict, font_css: str,
+def to_html(nb: nbformat.NotebookNode, title: str, provenance: dict,
             html_exporter: TemplateExporter | None = None) -> str:
-    """The report page: the notebook's outputs, less the machine-readable results, in our template, with
-    `font_css` (webfont.font_face_css) embedded."""
+    """The report page: the notebook's outputs, less the machine-readable results, in our template, with its
+    own font (webfont.embed: the glyphs of this page's text and charts)."""
     shown = copy.deepcopy(nb)
     for cell in shown.cells:
         if "outputs" in cell:
             cell.outputs = [o for o in cell.outputs if RESULTS_MIMETYPE not in o.get("data", {})]
-    resources = {"govreport": {"title": title, "provenance": provenance, "font_css": font_css}}
-    return (html_exporter or exporter()).from_notebook_node(shown, resources=resources)[0]
+    resources = {"govreport": {"title": title, "provenance": provenance}}
+    return webfont.embed((html_exporter or exporter()).from_notebook_node(shown, resources=resources)[0])
 
 
 def results(nb: nbformat.NotebookNode) -> dict:

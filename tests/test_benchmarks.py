@@ -50,8 +50,7 @@ def test_synthetic_is_deterministic(tmp_path):
     assert written == files(tmp_path / "b")
 
 
-def test_floor_writes_each_report_without_jupyter(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the web font's subset cache
+def test_floor_writes_each_report_without_jupyter(tmp_path):
     data = synthetic.write_year(tmp_path / "data", 2)
     seconds = batch.floor(data, 2022, tmp_path / "out", font=False)
     assert seconds["pages"] > 0 and seconds["font"] < seconds["pages"]
