@@ -181,7 +181,8 @@ def plan(settings: Settings) -> Plan:
         except DataError as err:
             decided.append(_fail(target, agency, str(err), f"{err}\n"))
             continue
-        shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), **settings.parameters}
+        shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), "title_form": settings.title_form,
+                 **settings.parameters}
         prov = provenance(settings.notebook, data_dir, cur, before, shown)
         key = input_key(prov, code, settings.strict)
         state = read_state(target)
@@ -195,7 +196,7 @@ def plan(settings: Settings) -> Plan:
             _write_state(target, outcome)
             decided.append(outcome)
             continue
-        tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
+        tasks.append(Task(agency, narrative.title(cur.agency, year, settings.title_form), target, settings.notebook,
                           {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings,
                           font_css))
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided, font_css)

@@ -12,9 +12,9 @@ _REASON_GROUPS = ("3.3", "3.4")  # 不予公开, 无法提供: their leaf rows a
 _ORG_COLUMNS = tuple(leaf.code for n in fmt.S3_COLUMN_TREE if n.children for leaf in n.leaves())  # 法人或其他组织
 
 
-def title(agency: Agency, year: int) -> str:
-    """The report title, e.g. 红寺堡区人民政府办公室2022年政府信息公开工作年度报告."""
-    return fmt.TITLE.format(name=agency.name, year=year)
+def title(agency: Agency, year: int, form: str = "年") -> str:
+    """The report title, e.g. 红寺堡区人民政府办公室2022年政府信息公开工作年度报告 (form 年度: …2022年度…)."""
+    return fmt.TITLE.format(name=agency.name, year=year).replace(f"{year}年", f"{year}{form}", 1)
 
 
 def preamble(agency: Agency, year: int) -> str:
