@@ -23,7 +23,7 @@ from . import checks, narrative, pdf, webfont
 from .config import Settings
 from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
-from .provenance import PACKAGE, package_sources, provenance
+from .provenance import PACKAGE, package_sources, provenance, shown_error
 
 STATE = "build.json"
 LOG = "error.log"
@@ -179,7 +179,7 @@ def plan(settings: Settings) -> Plan:
             cur = year_data.agency(agency)
             before = prev.agency(agency) if prev and agency in prev.agencies else None
         except DataError as err:
-            decided.append(_fail(target, agency, str(err), f"{err}\n"))
+            decided.append(_fail(target, agency, shown_error(str(err), data_dir), f"{err}\n"))
             continue
         shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), "title_form": settings.title_form,
                  **settings.parameters}

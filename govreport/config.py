@@ -47,7 +47,8 @@ def _agencies(value: Any) -> Any:
     if value is None or value == "all":
         return None
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"must be `all` or a list of agency ids, e.g. [{value}], got {value!r}")
+        hint = f", e.g. [{value}]" if isinstance(value, str) else ""
+        raise ValueError(f"must be `all` or a list of agency ids{hint}, got {value!r}"[:200])
     return value
 
 
@@ -196,11 +197,12 @@ def _check_parameters(settings: Settings, where: str) -> None:
         if name not in declared:
             known = ", ".join(n for n in declared if n not in RESERVED) or "none"
             raise DataError(f"{where}.{name}", f"the notebook {settings.notebook.name} has no such parameter "
-                                   f"(its parameters: {known})")
+                                               f"(its parameters: {known})")
         default = declared[name]
         if default is not None and not _same_kind(value, default):
-            raise DataError(f"{where}.{name}", f"must be {KINDS.get(type(default), type(default).__name__)} like the "
-                                   f"notebook's default {name} = {default!r}, got {value!r}")
+            kind = KINDS.get(type(default), type(default).__name__)
+            raise DataError(f"{where}.{name}", f"must be {kind} like the notebook's default {name} = {default!r}, "
+                                               f"got {value!r}")
 
 
 def _same_kind(value: Any, default: Any) -> bool:

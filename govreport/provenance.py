@@ -59,6 +59,12 @@ def shown(parameters: dict) -> dict:
     return {**parameters, "data_dir": Path(os.path.abspath(parameters["data_dir"])).name}
 
 
+def shown_error(message: str, data_dir: str | Path) -> str:
+    """An error about the data as the build records it (build.json, the index page): its files named from the
+    data directory on (data/2022/section4.csv), not from the machine's root."""
+    return message.replace(os.path.join(os.path.abspath(Path(data_dir).parent), ""), "")
+
+
 def provenance(notebook: Path, data_dir: str | Path, cur: AgencyData, prev: AgencyData | None,
                parameters: dict) -> dict:
     """Everything the report's footer states about how it was made (no clock, no machine paths)."""

@@ -1,6 +1,8 @@
 """`govreport check` and `build`: the findings table, bad data and bad settings named without a traceback."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -107,10 +109,14 @@ def test_the_same_build_from_a_subdirectory_uses_the_projects_settings_and_gives
 
 def test_no_machine_path_in_what_a_build_writes(tmp_path, capsys):
     data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    s4, bad = data / "2022" / "section4.csv", "hongsibu-police-branch"
+    s4.write_text(re.sub(rf"^{bad},\d+", f"{bad},-3", s4.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["build", "--year", "2022", "--agency", AGENCY, "--data", str(data), "--out", str(out)]) == 0
+    assert main(["build", "--year", "2022", "--agency", AGENCY, "--agency", bad, "--data", str(data),
+                 "--out", str(out)]) == 1
     written = outputs(out / "2022")
     assert {f"{AGENCY}/{name}" for name in ("report.html", "report.ipynb", "results.json", "build.json")} \
-        | {"index.html"} <= set(written)
-    assert [name for name, content in written.items() if str(tmp_path).encode() in content] == []
+        | {"index.html", f"{bad}/build.json"} <= set(written)
+    assert [name for name, content in written.items() if str(tmp_path).encode() in content] == [f"{bad}/error.log"]
     assert "<code>data_dir=data</code>" in written[f"{AGENCY}/report.html"].decode()
+    assert json.loads(written[f"{bad}/build.json"])["error"].startswith(f"data/2022/section4.csv: agency {bad}")
