@@ -23,7 +23,7 @@ from . import checks, narrative, pdf, webfont
 from .config import Settings
 from .dataset import DataError, load_previous, load_year
 from .files import write_atomic
-from .provenance import PACKAGE, package_sources, provenance
+from .provenance import PACKAGE, package_sources, provenance, shown_error
 from .terminal import safe
 
 STATE = "build.json"
@@ -177,9 +177,11 @@ def plan(settings: Settings) -> Plan:
             cur = year_data.agency(agency)
             before = prev.agency(agency) if prev and agency in prev.agencies else None
         except DataError as err:
-            decided.append(_fail(target, agency, str(err).replace("\n", "\n    "), f"{err}\n"))  # a line a problem
+            decided.append(_fail(target, agency, shown_error(str(err), data_dir).replace("\n", "\n    "),
+                                 f"{err}\n"))  # a line a problem
             continue
-        shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), **settings.parameters}
+        shown = {"agency_id": agency, "year": year, "data_dir": str(data_dir), "title_form": settings.title_form,
+                 **settings.parameters}
         prov = provenance(settings.notebook, data_dir, cur, before, shown)
         key = input_key(prov, code, settings.strict)
         state = read_state(target)
@@ -193,7 +195,7 @@ def plan(settings: Settings) -> Plan:
             _write_state(target, outcome)
             decided.append(outcome)
             continue
-        tasks.append(Task(agency, narrative.title(cur.agency, year), target, settings.notebook,
+        tasks.append(Task(agency, narrative.title(cur.agency, year, settings.title_form), target, settings.notebook,
                           {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
 

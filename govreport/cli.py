@@ -12,9 +12,10 @@ from .terminal import safe
 
 def cmd_check(args) -> int:
     findings, bad = [], []
+    data = args.data or config.project_root() / "data"
     for year in args.year:
-        year_data = load_year(args.data, year, tolerant=True)
-        prev = load_previous(args.data, year, tolerant=True)
+        year_data = load_year(data, year, tolerant=True)
+        prev = load_previous(data, year, tolerant=True)
         bad += [problem for errors in year_data.invalid.values() for problem in errors.errors]
         for agency in year_data.agencies:
             if agency not in year_data.invalid:
@@ -26,11 +27,17 @@ def cmd_check(args) -> int:
     return 1 if bad or checks.has_errors(findings) else 0
 
 
+# how an error message names a setting given as a flag
+FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "agencies": "--agency",
+         "jobs": "--jobs", "timeout": "--timeout", "year": "--year"}
+
+
 def _settings(args, year: int | None) -> config.Settings:
     params = args.params
-    if params is None and year is not None and (Path("params") / f"{year}.yaml").is_file():
-        params = Path("params") / f"{year}.yaml"
-    return config.load(params, year, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
+    default = config.project_root() / "params" / f"{year}.yaml"
+    if params is None and year is not None and default.is_file():
+        params = default
+    return config.load(params, year, FLAGS, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
                        agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
                        strict=args.strict or None, force=args.force or None, pdf=args.pdf or None)
 
@@ -50,10 +57,16 @@ def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:
     return 1 if failed else 0
 
 
+def _years(data: Path) -> list[int]:
+    """Every year under the data directory, for a build given neither --year nor --params."""
+    years = sorted(int(d.name) for d in data.iterdir() if d.name.isdigit() and d.is_dir()) if data.is_dir() else []
+    if not years:
+        raise DataError(data, "no data directory with <year>/ folders: give --data DIR or --year")
+    return years
+
+
 def cmd_build(args) -> int:
-    data = args.data or Path("data")
-    years = args.year or ([None] if args.params else
-                          sorted(int(d.name) for d in data.iterdir() if d.name.isdigit() and d.is_dir()))
+    years = args.year or ([None] if args.params else _years(args.data or config.project_root() / "data"))
     code = 0
     for year in years:
         settings = _settings(args, year)
@@ -62,9 +75,10 @@ def cmd_build(args) -> int:
 
 
 def _add_build_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--params", type=Path, help="build settings (default: params/<year>.yaml when it exists)")
-    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: data)")
-    p.add_argument("--out", type=Path, help="output directory (default: outputs)")
+    p.add_argument("--params", type=Path,
+                   help="build settings (default: the project's params/<year>.yaml when it exists)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
+    p.add_argument("--out", type=Path, help="output directory (default: the project's outputs)")
     p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/agency_report.ipynb)")
     p.add_argument("-j", "--jobs", type=int, help="parallel workers (default: number of cores)")
     p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
@@ -79,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a year's data against the format's consistency rules (勾稽关系)",
                        description="Print every finding (errors and warnings); exit status 1 when any error.")
     c.add_argument("--year", type=int, action="append", required=True, help="year to check (repeatable)")
-    c.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
+    c.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
     c.set_defaults(func=cmd_check)
     b = sub.add_parser("build", help="build every agency's report (parallel, incremental)",
                        description="Build <out>/<year>/<agency>/report.html for every agency (or those given with "

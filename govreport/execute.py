@@ -5,18 +5,28 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from papermill.translators import translate_parameters
 
 from .forkkernel import SameEnvKernelManager
+from .provenance import shown
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "agency_report.ipynb"
 
 
 def execute(parameters: dict, notebook: Path = NOTEBOOK, timeout: int = 600,
             kernel_manager_class=SameEnvKernelManager) -> nbformat.NotebookNode:
-    """Execute `notebook` with `parameters`; returns the executed notebook (written nowhere).
+    """Execute `notebook` with `parameters`; returns the executed notebook (written nowhere), which records
+    the parameters as a report shows them (provenance.shown) and the notebook by its name: no machine path.
 
     Raises papermill.PapermillExecutionError naming the failing cell when the notebook raises."""
-    return papermill.execute_notebook(
+    nb = papermill.execute_notebook(
         str(notebook), None, parameters=parameters, progress_bar=False, log_output=False,
         request_save_on_cell_execute=False, execution_timeout=timeout,
         kernel_manager_class=kernel_manager_class)
+    recorded = shown(parameters)
+    nb.metadata.papermill.update(input_path=Path(notebook).name, parameters=recorded)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", ()):
+            cell.source = translate_parameters(nb.metadata.kernelspec.name, nb.metadata.language_info.name,
+                                               recorded)
+    return nb

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import platform
 from importlib.metadata import version
 from dataclasses import asdict
@@ -50,6 +51,20 @@ def data_digest(a: AgencyData) -> str:
     return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode()).hexdigest()
 
 
+def shown(parameters: dict) -> dict:
+    """The notebook parameters as a report shows and records them: the data directory by its name only.
+    The kernel gets the full path; a report never holds a path of the machine that built it."""
+    if "data_dir" not in parameters:
+        return parameters
+    return {**parameters, "data_dir": Path(os.path.abspath(parameters["data_dir"])).name}
+
+
+def shown_error(message: str, data_dir: str | Path) -> str:
+    """An error about the data as the build records it (build.json, the index page): its files named from the
+    data directory on (data/2022/section4.csv), not from the machine's root."""
+    return message.replace(os.path.join(os.path.abspath(Path(data_dir).parent), ""), "")
+
+
 def provenance(notebook: Path, data_dir: str | Path, cur: AgencyData, prev: AgencyData | None,
                parameters: dict) -> dict:
     """Everything the report's footer states about how it was made (no clock, no machine paths)."""
@@ -57,6 +72,6 @@ def provenance(notebook: Path, data_dir: str | Path, cur: AgencyData, prev: Agen
         "notebook": {"path": Path(notebook).name, "sha256": sha256(notebook)},
         "files": input_files(data_dir, cur.year, cur.agency.id),
         "data": {str(a.year): data_digest(a) for a in (prev, cur) if a is not None},
-        "parameters": parameters,
+        "parameters": shown(parameters),
         "versions": versions(),
     }
