@@ -257,7 +257,7 @@ def layout() -> Layout:
         spans={DETAILS_SHEET: (legend, *details), sheet_name("2"): tuple(s2_spans),
                sheet_name("3"): tuple(s3_spans), sheet_name("4"): tuple(s4_spans), NARRATIVE_SHEET: (legend, *narrative)},
         widths={DETAILS_SHEET: (24, 60), sheet_name("2"): (18,) + (16,) * (s2_width - 1),
-                sheet_name("3"): (14, 16, 44) + (10,) * (s3_width - 3), sheet_name("4"): (9,) * s4_width,
+                sheet_name("3"): (20, 16, 44) + (10,) * (s3_width - 3), sheet_name("4"): (9,) * s4_width,
                 NARRATIVE_SHEET: (24, 110)},
         numbers={c.key: c for c in (*s2_cells, *s3_cells, *s4_cells)},
         checks=tuple(checks),
@@ -468,3 +468,26 @@ def make_templates(data_dir: Path, year: int, out: Path, agencies: list[str] | N
         write_atomic_bytes(path, workbook_bytes(workbook(source.agencies[aid], year, current, carried)))
         written.append(path)
     return written
+
+
+# ---------------------------------------------------------------- the command
+def cmd_template(args) -> int:
+    paths = make_templates(args.data, args.year, args.out, args.agency, args.prefill)
+    for path in paths:
+        print(path)
+    print(f"{len(paths)} workbooks for {args.year} in {args.out}")
+    return 0
+
+
+def add_parser(sub) -> None:
+    """Register `govreport template`."""
+    p = sub.add_parser("template", help="write a fill-in workbook (.xlsx) per agency",
+                       description="One workbook per agency in the official layout, to send out and get back with "
+                                   "`govreport ingest`. Agencies and their details come from <data>/<year>/, else "
+                                   "from the year before; 二、上年结转 is pre-filled from the year before (rule R6).")
+    p.add_argument("--year", type=int, required=True, help="the year to report on")
+    p.add_argument("--agency", action="append", help="only this agency (repeatable; default: all)")
+    p.add_argument("--out", type=Path, default=Path("templates"), help="output directory (default: templates)")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
+    p.add_argument("--prefill", action="store_true", help="write the year's numbers and text in too (corrections)")
+    p.set_defaults(func=cmd_template)
