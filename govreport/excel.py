@@ -203,7 +203,7 @@ def _section3() -> tuple[list[Span], list[NumberCell], list[CheckCell], int]:
     spans = [*_titles("3", width), Span(fmt.S3_CORNER, _TOP, 1, rows=depth, cols=label_cols), *header, *labels]
     formulas = _formulas("s3")
     cells = [NumberCell(("s3", r, c), name, _ref(rows[r], columns[c]), fmt.S3_ROW_NAMES[r], fmt.S3_COLUMN_LABELS[c],
-                        parts=formulas.get(("s3", r, c), ((), ""))[0], rule=formulas.get(("s3", r, c), ((), ""))[1])
+                        **formulas.get(("s3", r, c), {}))
              for r in fmt.S3_ROWS for c in fmt.S3_COLUMNS]
     checks, row = [], _TOP + depth + len(rows)
     for eq in (e for e in fmt.EQUATIONS if e.section == "s3" and len(e.lhs) > 1):
@@ -222,24 +222,28 @@ def _section4() -> tuple[list[Span], list[NumberCell], int]:
     paths = fmt.leaf_paths(fmt.S4_TREE)
     formulas = _formulas("s4")
     cells = [NumberCell(("s4", c), name, _ref(row, columns[c]), "", "·".join(paths[c]),
-                        parts=formulas.get(("s4", c), ((), ""))[0], rule=formulas.get(("s4", c), ((), ""))[1])
+                        **formulas.get(("s4", c), {}))
              for c in fmt.S4_CELLS]
     return [*_titles("4", len(columns)), *header], cells, len(columns)
 
 
-def _formulas(section: str) -> dict[tuple[str, ...], tuple[tuple[tuple[str, ...], ...], str]]:
-    """Cell key -> (the keys it sums, rule), from the equations with one cell on the left (the 总计 cells).
-    A cell two equations define (三·（七）总计·总计) keeps the first: with consistent parts both agree."""
+def _formulas(section: str) -> dict[tuple[str, ...], dict]:
+    """Cell key -> NumberCell's parts (the keys it sums) and rule, from the equations with one cell on the left
+    (the 总计 cells). A cell two equations define (三·（七）总计·总计) keeps the first: with consistent parts both agree."""
     out: dict = {}
+
+    def add(key: tuple[str, ...], parts, rule: str) -> None:
+        out.setdefault(key, {"parts": tuple(parts), "rule": rule})
+
     for eq in (e for e in fmt.EQUATIONS if e.section == section and len(e.lhs) == 1):
         if section == "s4":
-            out.setdefault(("s4", eq.lhs[0]), (tuple(("s4", c) for c in eq.rhs), eq.rule))
+            add(("s4", eq.lhs[0]), (("s4", c) for c in eq.rhs), eq.rule)
         elif eq.axis == "row":  # within each row: lhs column = sum of rhs columns
             for r in fmt.S3_ROWS:
-                out.setdefault(("s3", r, eq.lhs[0]), (tuple(("s3", r, c) for c in eq.rhs), eq.rule))
+                add(("s3", r, eq.lhs[0]), (("s3", r, c) for c in eq.rhs), eq.rule)
         else:  # within each column: lhs row = sum of rhs rows
             for c in fmt.S3_COLUMNS:
-                out.setdefault(("s3", eq.lhs[0], c), (tuple(("s3", r, c) for r in eq.rhs), eq.rule))
+                add(("s3", eq.lhs[0], c), (("s3", r, c) for r in eq.rhs), eq.rule)
     return out
 
 
@@ -254,8 +258,8 @@ def layout() -> Layout:
     narrative = [Span(fmt.SECTION_TITLES[s], 3 + i, 1, align="left") for i, s in enumerate(fmt.NARRATIVE_SECTIONS)]
     legend = Span(LEGEND, 2, 1, cols=2, align="left")
     return Layout(
-        spans={DETAILS_SHEET: (legend, *details), sheet_name("2"): tuple(s2_spans),
-               sheet_name("3"): tuple(s3_spans), sheet_name("4"): tuple(s4_spans), NARRATIVE_SHEET: (legend, *narrative)},
+        spans={DETAILS_SHEET: (legend, *details), sheet_name("2"): tuple(s2_spans), sheet_name("3"): tuple(s3_spans),
+               sheet_name("4"): tuple(s4_spans), NARRATIVE_SHEET: (legend, *narrative)},
         widths={DETAILS_SHEET: (24, 60), sheet_name("2"): (18,) + (16,) * (s2_width - 1),
                 sheet_name("3"): (20, 16, 44) + (10,) * (s3_width - 3), sheet_name("4"): (9,) * s4_width,
                 NARRATIVE_SHEET: (24, 110)},
@@ -363,7 +367,7 @@ def _locked(cell, value) -> None:
     cell.value = value
     cell.fill = FORMULA_FILL
     cell.border = _BORDER
-    cell.number_format = "@" if isinstance(value, str) else "0"
+    cell.number_format = "General" if str(value).startswith("=") else "@" if isinstance(value, str) else "0"
 
 
 def _input(cell, value, text: bool = False) -> None:
