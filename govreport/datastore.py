@@ -2,7 +2,8 @@
 
 A write builds the complete new year directory beside the old one (data/.staging-<year>-<random>/<year>/),
 checks that it loads, and swaps it in with one rename (renameat2 RENAME_EXCHANGE; two renames where the
-kernel or file system lacks it). A journal beside the staged tree records the new tree's inode, so the next
+kernel or file system lacks it: then data/<year>/ is briefly absent between the two, and a write killed there
+is rolled back by the next one). A journal beside the staged tree records the new tree's inode, so the next
 write (under the same lock) can tell, after a process was killed, whether the swap happened: it rolls back or
 finishes and removes the staging directory. What `replace` overwrites moves to data/.backup/<year>-<time>/.
 Dot folders are invisible to `load_year` (it reads data/<year>/ only) and to `govreport build`'s year list.
