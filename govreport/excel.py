@@ -113,8 +113,11 @@ class Layout:
 
     @cached_property
     def digest(self) -> str:
-        """Changes with anything that moves, adds or relabels a cell: a workbook of another format is refused."""
-        return hashlib.sha256(repr(dataclasses.asdict(self)).encode()).hexdigest()[:16]
+        """Changes with anything that moves, adds or relabels a cell (not with widths or alignment): a workbook
+        of another format is refused."""
+        where = {sheet: [(s.text, s.row, s.col, s.rows, s.cols) for s in spans] for sheet, spans in self.spans.items()}
+        parts = (where, self.numbers, self.checks, self.year_ref, self.fields, self.narrative)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def _ref(row: int, col: int) -> str:

@@ -92,7 +92,6 @@ def read_workbook(path: Path, year: int, known: set[str] | None = None) -> tuple
     if reader.labels_moved():
         return None, reader.problems
     aid = reader.agency_id(year, known)
-    reader.agency = aid
     numbers = reader.numbers()
     agency = reader.details(aid)
     narrative = {s: reader.text(excel.NARRATIVE_SHEET, ref) for s, ref in lay.narrative.items()}
@@ -108,7 +107,7 @@ def read_workbook(path: Path, year: int, known: set[str] | None = None) -> tuple
 def _open(path: Path):
     """(the workbook, None) or (None, the problem)."""
     if not path.is_file():
-        return None, "no such file"
+        return None, "a folder, not a workbook" if path.is_dir() else "no such file"
     with path.open("rb") as f:
         head = f.read(4)
     if path.suffix.lower() in OLD_FORMATS or head == _OLE_MAGIC:
@@ -154,15 +153,18 @@ class _Reader:
         return bool(self.problems)
 
     def agency_id(self, year: int, known: set[str] | None) -> str:
+        """The agency code and the year of the details sheet (the agency names every later problem)."""
         lay, ws = excel.layout(), self.wb[excel.DETAILS_SHEET]
-        found = ws[lay.year_ref].value
-        if str(found).strip() != str(year):
-            self.problem(excel.DETAILS_SHEET, lay.year_ref, f"the workbook is for {found}, not {year}: ingest it with "
-                         f"--year {found}, or fill in a template of {year}")
         aid = _clean(ws[lay.fields["id"]].value)
         if not _SAFE_ID.fullmatch(aid) or (known is not None and aid not in known):
             self.problem(excel.DETAILS_SHEET, lay.fields["id"], f"unknown agency {aid!r}: not in agencies.csv of "
                          f"{year} or {year - 1}" if aid else "empty agency code")
+        else:
+            self.agency = aid
+        found = ws[lay.year_ref].value
+        if str(found).strip() != str(year):
+            self.problem(excel.DETAILS_SHEET, lay.year_ref, f"the workbook is for {found}, not {year}: ingest it with "
+                         f"--year {found}, or fill in a template of {year}")
         return aid
 
     def numbers(self) -> dict[tuple[str, ...], int | float | None]:

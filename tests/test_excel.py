@@ -240,8 +240,8 @@ def test_a_failing_check_line_is_named_by_its_cell(templates, tmp_path):
 
 def test_wrong_year_and_unknown_agency_are_named_in_the_details_sheet(templates, tmp_path):
     found = problems_of(police(templates, 2021), 2022)
-    assert found == [f"{police(templates, 2021)}!{excel.DETAILS_SHEET}!{LAY.year_ref}: the workbook is for 2021, "
-                     "not 2022: ingest it with --year 2021, or fill in a template of 2022"]
+    assert found == [f"{police(templates, 2021)}!{excel.DETAILS_SHEET}!{LAY.year_ref}: agency {AID}, the workbook is "
+                     "for 2021, not 2022: ingest it with --year 2021, or fill in a template of 2022"]
     path = edit(police(templates), tmp_path / "a.xlsx", {(excel.DETAILS_SHEET, LAY.fields["id"]): "nobody"})
     found = problems_of(path, 2022, known=set(SAMPLE[2022].agencies))
     assert found == [f"{path}!{excel.DETAILS_SHEET}!{LAY.fields['id']}: unknown agency 'nobody': not in "
@@ -275,6 +275,17 @@ def test_workbooks_that_are_not_our_template(templates, tmp_path):
         assert message.startswith(f"{old}: an old-format spreadsheet ({old.suffix}), which govreport cannot read: ")
         assert "另存为" in message and "(*.xlsx)" in message
     assert problems_of(tmp_path / "missing.xlsx") == [f"{tmp_path / 'missing.xlsx'}: no such file"]
+    assert problems_of(tmp_path) == [f"{tmp_path}: a folder, not a workbook"]
+
+
+def test_the_format_digest_follows_cells_and_labels_not_looks():
+    from dataclasses import replace
+    assert replace(LAY, widths={}).digest == LAY.digest
+    spans = dict(LAY.spans)
+    spans[S3] = tuple(replace(s, text=s.text + "x") if s.text == fmt.S3_COLUMN_LABELS["other"] else s
+                      for s in spans[S3])
+    assert replace(LAY, spans=spans).digest != LAY.digest
+    assert replace(LAY, year_ref="C3").digest != LAY.digest
 
 
 def test_moved_rows_are_found_by_their_labels(templates, tmp_path):
