@@ -6,6 +6,7 @@ import re
 import shutil
 import signal
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -279,7 +280,6 @@ def test_workbooks_that_are_not_our_template(templates, tmp_path):
 
 
 def test_the_format_digest_follows_cells_and_labels_not_looks():
-    from dataclasses import replace
     assert replace(LAY, widths={}).digest == LAY.digest
     spans = dict(LAY.spans)
     spans[S3] = tuple(replace(s, text=s.text + "x") if s.text == fmt.S3_COLUMN_LABELS["other"] else s
