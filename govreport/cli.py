@@ -116,6 +116,11 @@ def parser() -> argparse.ArgumentParser:
     lint.add_parser(sub)
     diff.add_parser(sub)
     # -- end review tools --
+    # -- workbooks: govreport/excel.py, govreport/excel_ingest.py --
+    from . import excel, excel_ingest
+    excel.add_parser(sub)
+    excel_ingest.add_parser(sub)
+    # -- end workbooks --
     return p
 
 
