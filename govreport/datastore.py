@@ -30,14 +30,14 @@ from pathlib import Path
 from typing import Sequence
 
 from . import format as fmt
-from .dataset import _SAFE_ID, AGENCY_COLUMNS, Agency, AgencyData, DataError, _read_text, load_year
+from .dataset import _SAFE_ID, AGENCY_COLUMNS, AGENCY_OPTIONAL_COLUMNS, Agency, AgencyData, DataError, _read_text, load_year
 
 BACKUP_DIR = ".backup"
 _STAGING = ".staging-"
 _JOURNAL = "journal.json"
 _OLD = "old"  # the two-rename fallback moves the previous year here first
 CSV_FILES = {  # file name -> header
-    "agencies.csv": AGENCY_COLUMNS,
+    "agencies.csv": (*AGENCY_COLUMNS, *AGENCY_OPTIONAL_COLUMNS),
     "section2.csv": ("agency_id", *fmt.S2_CELLS),
     "section3.csv": ("agency_id", "row", *fmt.S3_COLUMNS),
     "section4.csv": ("agency_id", *fmt.S4_CELLS),

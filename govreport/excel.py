@@ -25,6 +25,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import format as fmt
+from . import narrative
 from .dataset import Agency, AgencyData, DataError, load_previous, load_year
 from .files import write_atomic_bytes
 from .format import Node
@@ -312,7 +313,7 @@ def workbook(agency: Agency, year: int, current: AgencyData | None = None,
     lay = layout()
     wb = Workbook()
     wb.remove(wb.active)
-    title = fmt.TITLE.format(name=agency.name, year=year)
+    title = narrative.title(agency, year)
     for name, spans in lay.spans.items():
         ws = wb.create_sheet(name)
         _labels(ws, [Span(title, 1, 1, cols=len(lay.widths[name]), align="left"), *spans], lay.widths[name])

@@ -85,7 +85,7 @@ def test_the_template_has_the_published_layout(templates):
     assert wb.sheetnames == [excel.DETAILS_SHEET, S2, S3, S4, excel.NARRATIVE_SHEET, excel.META_SHEET]
     assert wb[excel.META_SHEET].sheet_state == "hidden"
     for sheet in wb.sheetnames[:-1]:
-        assert wb[sheet]["A1"].value == fmt.TITLE.format(name=NAME, year=2022)
+        assert wb[sheet]["A1"].value == fmt.TITLE.format(name=NAME, year=2022, form="年")
     for section, sheet in zip("234", (S2, S3, S4)):
         assert wb[sheet]["A2"].value == fmt.SECTION_TITLES[section]
     ws = wb[S3]
@@ -425,7 +425,7 @@ def test_libreoffice_prints_the_template_with_its_labels(templates, tmp_path):
     pdf = soffice(tmp_path, "pdf", police(templates), tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())  # a wrapped label may have a merged neighbour's text between its lines
-    labels = [fmt.TITLE.format(name=NAME, year=2022), *fmt.SECTION_TITLES.values(), fmt.S3_COLUMN_HEADER,
+    labels = [fmt.TITLE.format(name=NAME, year=2022, form="年"), *fmt.SECTION_TITLES.values(), fmt.S3_COLUMN_HEADER,
               *fmt.S3_COLUMN_LABELS.values(), *fmt.S3_ROW_LABELS.values(), *fmt.S4_LABELS.values(),
               *(b.heading for b in fmt.S2_BLOCKS), *(n.label for b in fmt.S2_BLOCKS for n in b.rows + b.columns)]
     missing = [label for label in labels if not re.search(".{0,12}".join(map(re.escape, label.replace(" ", ""))), flat)]
