@@ -117,7 +117,8 @@ def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) ->
         outcome.log = LOG
         _write_state(directory, outcome)
     except OSError as err:
-        outcome.error += f" (and {_cannot_write(err)})"
+        if _cannot_write(err) != error:
+            outcome.error += f" (and {_cannot_write(err)})"
     return outcome
 
 
