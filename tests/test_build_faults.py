@@ -256,9 +256,9 @@ def test_a_full_disk_still_ends_with_the_summary(tmp_path, mounts):
     printed = subprocess.run(command(REPO / "data", out, GOOD, "-j", "1"), cwd=tmp_path, capture_output=True,
                              text=True, timeout=300)
     assert printed.returncode == 1
-    assert "2022: 2 failed of 2" in printed.out
-    assert "Traceback" not in printed.out + printed.err
+    assert "2022: 2 failed of 2" in printed.stdout
+    assert "Traceback" not in printed.stdout + printed.stderr
     assert re.search(r"govreport: cannot write \S+/index\.html: No space left on device; the index is out of date",
-                     printed.err)
+                     printed.stderr)
     for agency in GOOD:
-        assert re.search(rf"FAILED {agency}: cannot write \S+: No space left on device", printed.out)
+        assert re.search(rf"FAILED {agency}: cannot write \S+: No space left on device", printed.stdout)
