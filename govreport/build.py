@@ -2,8 +2,10 @@
 
 The parent loads and checks the year's data, decides which agencies need a build (their inputs changed, or
 --force), and hands those to worker processes. Each worker keeps a pool of warm, forked kernels (a brand-new
-kernel per report) and one HTML exporter. One agency's failure never stops the others; every file is
-written atomically; each agency's state is in <out>/<year>/<agency>/build.json.
+kernel per report) and one HTML exporter, and sends back what it made: only the parent, which holds the
+year's lock, writes into <out>/<year>/, and nothing it started outlives it. One agency's failure (even its
+worker's death, or a full disk) never stops the others; every file is written atomically; each agency's state
+is in <out>/<year>/<agency>/build.json.
 """
 from __future__ import annotations
 
