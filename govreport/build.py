@@ -141,7 +141,7 @@ def _record(task: Task, made: Made) -> Outcome:
 
 # ---------------------------------------------------------------- the worker side
 _worker: dict = {}
-STOP_GRACE = 10  # seconds a stopped worker gets to shut its kernels down before SIGALRM ends it
+STOP_GRACE = 5  # seconds a stopped worker gets to exit cleanly before SIGALRM ends it
 
 
 @dataclass
@@ -178,8 +178,11 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _stop_worker(signum, frame) -> None:
-    """SIGTERM: exit through atexit, which shuts the kernel pool down; should that stall, SIGALRM ends us."""
+    """SIGTERM: kill the kernels now, then exit through atexit (KernelPool.close); should that stall,
+    SIGALRM ends the process, and the fork server goes with it (its stdin closes)."""
     signal.alarm(STOP_GRACE)
+    if "pool" in _worker:
+        _worker["pool"].abort()
     sys.exit(128 + signum)
 
 
@@ -190,9 +193,9 @@ def _start_worker(log: Path) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
     from .render import exporter
-    pool = KernelPool(preload=PRELOAD)
-    atexit.register(pool.close)
-    _worker.update(pool=pool, exporter=exporter())
+    _worker["pool"] = KernelPool(preload=PRELOAD)
+    atexit.register(_worker["pool"].close)
+    _worker["exporter"] = exporter()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
