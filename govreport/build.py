@@ -2,20 +2,27 @@
 
 The parent loads and checks the year's data, decides which agencies need a build (their inputs changed, or
 --force), and hands those to worker processes. Each worker keeps a pool of warm, forked kernels (a brand-new
-kernel per report) and one HTML exporter. One agency's failure never stops the others; every file is
-written atomically; each agency's state is in <out>/<year>/<agency>/build.json.
+kernel per report) and one HTML exporter, and sends back what it made: only the parent, which holds the
+year's lock, writes into <out>/<year>/, and nothing it started outlives it. One agency's failure (even its
+worker's death, or a full disk) never stops the others; every file is written atomically; each agency's state
+is in <out>/<year>/<agency>/build.json.
 """
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes
 import fcntl
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import re
+import signal
 import sys
+import threading
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,6 +38,7 @@ LOG = "error.log"
 WORKER_LOG = "workers.log"
 PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report",
            "govreport.charts:warm_up")
+_PR_SET_PDEATHSIG = 1
 
 
 class BuildError(Exception):
@@ -85,46 +93,116 @@ def read_state(directory: Path) -> dict:
         return {}
 
 
+def _state(outcome: Outcome, key: str = "") -> dict:
+    return {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
+
+
 def _write_state(directory: Path, outcome: Outcome, key: str = "") -> None:
-    state = {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
-    write_atomic(directory / STATE, json.dumps(state, ensure_ascii=False, indent=1))
+    write_atomic(directory / STATE, json.dumps(_state(outcome, key), ensure_ascii=False, indent=1))
 
 
 def _one_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}".splitlines()[0]
 
 
+def _cannot_write(err: OSError) -> str:
+    return f"cannot write {err.filename}: {err.strerror}" if err.filename else _one_line(err)
+
+
 def _fail(directory: Path, agency: str, error: str, detail: str, findings=()) -> Outcome:
-    """Record a failure: the full story in error.log, one line in build.json. A previous report stays."""
-    write_atomic(directory / LOG, detail)
-    outcome = Outcome(agency, "failed", list(findings), error, LOG)
-    _write_state(directory, outcome)
+    """Record a failure: the full story in error.log, one line in build.json. A previous report stays.
+
+    Never raises: what cannot be written (a read-only or full disk) is added to the outcome's error."""
+    outcome = Outcome(agency, "failed", list(findings), error)
+    try:
+        write_atomic(directory / LOG, detail)
+        outcome.log = LOG
+        _write_state(directory, outcome)
+    except OSError as err:
+        if _cannot_write(err) != error:
+            outcome.error += f" (and {_cannot_write(err)})"
+    return outcome
+
+
+def _record(task: Task, made: Made) -> Outcome:
+    """In the build that holds the lock: write what a worker made of `task` (its files, or its failure)."""
+    if made.error:
+        return _fail(task.target, task.agency, made.error, made.detail, task.findings)
+    outcome = Outcome(task.agency, "built", task.findings)
+    try:
+        for name, text in made.files.items():
+            write_atomic(task.target / name, text)
+        (task.target / LOG).unlink(missing_ok=True)
+        _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
+    except OSError as err:
+        return _fail(task.target, task.agency, _cannot_write(err), traceback.format_exc(), task.findings)
     return outcome
 
 
 # ---------------------------------------------------------------- the worker side
 _worker: dict = {}
+STOP_GRACE = 5  # seconds a stopped worker gets to exit cleanly before SIGALRM ends it
+
+
+@dataclass
+class Made:
+    """What a worker made of a task: the report's files (name -> text), or why there are none. Workers
+    write nothing into the outputs: the parent, which holds the build lock, writes this (see _record)."""
+
+    files: dict[str, str]
+    error: str = ""
+    detail: str = ""
+
+
+def _serve(conn, log: Path, parent: int) -> None:
+    """A worker process: make each task received on `conn` and send back what it made, until EOF."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    signal.signal(signal.SIGTERM, _stop_worker)
+    _start_worker(log)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        conn.send(make(task))
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGTERM this process when the build that started it dies, even by SIGKILL (Linux: PR_SET_PDEATHSIG,
+    tied to the parent's thread that started us, which waits for the workers until they end)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before prctl took effect
+        sys.exit(1)
+
+
+def _stop_worker(signum, frame) -> None:
+    """SIGTERM: kill the kernels now, then exit through atexit (KernelPool.close); should that stall,
+    SIGALRM ends the process, and the fork server goes with it (its stdin closes)."""
+    signal.alarm(STOP_GRACE)
+    if "pool" in _worker:
+        _worker["pool"].abort()
+    sys.exit(128 + signum)
 
 
 def _start_worker(log: Path) -> None:
     """Per worker process: a kernel pool forked from a warm server, and one HTML exporter. The worker's and
     its kernels' stderr (Jupyter's log chatter) go to `log`; each report's own errors go to its error.log."""
-    import os
-
     from .forkkernel import KernelPool
     log.parent.mkdir(parents=True, exist_ok=True)
     os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
     from .render import exporter
-    pool = KernelPool(preload=PRELOAD)
-    atexit.register(pool.close)
-    _worker.update(pool=pool, exporter=exporter())
+    _worker["pool"] = KernelPool(preload=PRELOAD)
+    atexit.register(_worker["pool"].close)
+    _worker["exporter"] = exporter()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def run_task(task: Task) -> Outcome:
-    """Execute, render and write one report; any failure becomes a failed Outcome, never an exception."""
+def make(task: Task) -> Made:
+    """Execute and render one report; any failure becomes a Made with an error, never an exception."""
     import nbformat
     from papermill import PapermillExecutionError
 
@@ -133,20 +211,17 @@ def run_task(task: Task) -> Outcome:
     try:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
         html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
-        results = render.results(nb)
-        write_atomic(task.target / "report.ipynb", nbformat.writes(nb))
-        write_atomic(task.target / "results.json",
-                     json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True))
-        write_atomic(task.target / "report.html", html)
+        results = json.dumps(render.results(nb), ensure_ascii=False, indent=1, sort_keys=True)
     except PapermillExecutionError as err:
-        return _fail(task.target, task.agency, f"cell {err.exec_count}: {err.ename}: {err.evalue}",
-                     _ANSI.sub("", "\n".join(err.traceback)), task.findings)
-    except Exception as err:  # a dead or hung kernel, a template error, a full disk: this report fails, not the build
-        return _fail(task.target, task.agency, _one_line(err), traceback.format_exc(), task.findings)
-    (task.target / LOG).unlink(missing_ok=True)
-    outcome = Outcome(task.agency, "built", task.findings)
-    _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
-    return outcome
+        return Made({}, f"cell {err.exec_count}: {err.ename}: {err.evalue}", _ANSI.sub("", "\n".join(err.traceback)))
+    except Exception as err:  # a dead or hung kernel, a template error: this report fails, not the build
+        return Made({}, _one_line(err), traceback.format_exc())
+    return Made({"report.ipynb": nbformat.writes(nb), "results.json": results, "report.html": html})
+
+
+def run_task(task: Task) -> Outcome:
+    """Make and write one report in this process (no worker, an ordinary kernel)."""
+    return _record(task, make(task))
 
 
 # ---------------------------------------------------------------- the parent side
@@ -172,7 +247,7 @@ def plan(settings: Settings) -> Plan:
     for agency in selected:
         target = settings.output_dir / str(year) / agency
         for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write (the lock: no other runs)
-            stale.unlink()
+            stale.unlink(missing_ok=True)  # an unwritable directory fails its agency later, in _record
         try:
             cur = year_data.agency(agency)
             before = prev.agency(agency) if prev and agency in prev.agencies else None
@@ -192,7 +267,10 @@ def plan(settings: Settings) -> Plan:
         findings = checks.check_agency(cur, before)
         if settings.strict and checks.has_errors(findings):
             outcome = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
-            _write_state(target, outcome)
+            try:
+                _write_state(target, outcome)
+            except OSError as err:
+                outcome.error += f" (and {_cannot_write(err)})"
             decided.append(outcome)
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year, settings.title_form), target, settings.notebook,
@@ -200,32 +278,91 @@ def plan(settings: Settings) -> Plan:
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
 
 
-def run(tasks: list[Task], jobs: int, progress, log: Path) -> list[Outcome]:
-    """Run the tasks on `jobs` worker processes (their stderr to `log`); progress(outcome) after each."""
-    if not tasks:
-        return []
-    outcomes = []
-    context = multiprocessing.get_context("spawn")  # workers start clean: no inherited threads or sockets
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker,
-                             initargs=(log,)) as pool:
-        pending = {pool.submit(run_task, t): t for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as err:  # the worker process itself died
-                    outcome = _fail(task.target, task.agency, f"worker died: {_one_line(err)}",
-                                    traceback.format_exc(), task.findings)
+def run(tasks: list[Task], jobs: int, progress: Progress, log: Path) -> list[Outcome]:
+    """Run the tasks on `jobs` worker processes (their stderr to `log`); progress(outcome) after each.
+
+    A worker that dies fails only the report it was making, after one retry in a fresh worker; the others go
+    on. Workers end with this call (or with this process, however it dies): none is left behind."""
+    todo = list(reversed(tasks))  # pop() gives the next task
+    outcomes, workers, retried = [], [], set()
+
+    def hire(task: Task) -> None:
+        workers.append(_Worker(log, task))
+
+    try:
+        for _ in range(min(jobs, len(tasks))):
+            hire(todo.pop())
+        while workers:
+            ready = multiprocessing.connection.wait([w.conn for w in workers] + [w.process.sentinel for w in workers])
+            for worker in [w for w in workers if w.conn in ready or w.process.sentinel in ready]:
+                task, made = worker.task, worker.result()
+                if made is None:  # the worker died: this task may fail, no other
+                    workers.remove(worker)
+                    death = worker.close()
+                    if task.agency not in retried:
+                        retried.add(task.agency)
+                        progress.note(f"retrying {task.agency}: its worker process died ({death})")
+                        hire(task)
+                        continue
+                    outcome = _fail(task.target, task.agency, f"its worker process died twice ({death})",
+                                    f"{task.agency}: the worker process making this report died ({death}), "
+                                    "and again in a fresh worker\n", task.findings)
+                else:
+                    outcome = _record(task, made)
                 outcomes.append(outcome)
                 progress(outcome)
+                if todo and made is None:
+                    hire(todo.pop())
+                elif todo:
+                    worker.give(todo.pop())
+                elif made is not None:
+                    workers.remove(worker)
+                    worker.close()
+    finally:
+        for worker in workers:  # interrupted (SIGTERM, Ctrl-C): stop the rest
+            worker.process.terminate()
+        for worker in workers:
+            worker.close()
     return outcomes
+
+
+class _Worker:
+    """One worker process (spawned: it starts clean, with no inherited threads or sockets) and its task."""
+
+    def __init__(self, log: Path, task: Task):
+        context = multiprocessing.get_context("spawn")
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, log, os.getpid()), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.give(task)
+
+    def give(self, task: Task) -> None:
+        self.task = task
+        self.conn.send(task)
+
+    def result(self) -> Made | None:
+        """What the worker made of its task, or None if it died without saying."""
+        try:
+            return self.conn.recv() if self.conn.poll() else None
+        except (EOFError, OSError):
+            return None
+
+    def close(self) -> str:
+        """End the worker (it exits on EOF, or was told to) and say how it ended."""
+        self.conn.close()
+        self.process.join(STOP_GRACE + 5)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
+        code = self.process.exitcode
+        return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
 
 
 def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     """Build the selected agencies of settings.year and write the year's index page; progress goes to
-    `stream`. Returns the outcomes in agency order."""
+    `stream`. Returns the outcomes in agency order. SIGTERM or Ctrl-C stops every worker and raises
+    BuildError; what was finished stays, and the next build carries on."""
     missing = settings.pdf and pdf.available()
     if missing:
         raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {missing}")
@@ -236,7 +373,29 @@ def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the build ends, or dies
         except BlockingIOError:
             raise BuildError(f"another govreport build is writing to {year_dir}; wait for it to end") from None
-        return _build(settings, year_dir, stream)
+        try:
+            with _sigterm_interrupts():
+                return _build(settings, year_dir, stream)
+        except KeyboardInterrupt:
+            raise BuildError(f"interrupted: every worker is stopped; the reports finished are in {year_dir}, "
+                             "and the next build carries on") from None
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """SIGTERM raises KeyboardInterrupt, as Ctrl-C does, so that `run` stops its workers on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
@@ -252,7 +411,11 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
     outcomes = todo.decided + built
     if settings.pdf:
         print_pdfs(year_dir, outcomes, stream)
-    write_index(year_dir, settings.year, todo.names)
+    try:  # this build's failures as they are, even where build.json could not be written
+        write_index(year_dir, settings.year, todo.names,
+                    {o.agency: _state(o) for o in outcomes if not o.ok})
+    except OSError as err:
+        print(f"govreport: {_cannot_write(err)}; the index is out of date", file=stream, flush=True)
     rank = {a: i for i, a in enumerate(todo.selected)}
     return sorted(outcomes, key=lambda o: rank[o.agency])
 
@@ -300,6 +463,12 @@ class Progress:
                 self.bar.write(line)
         else:
             print(f"[{self.label} {self.done}/{self.total}] {line}", file=self.stream, flush=True)
+
+    def note(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line)
+        else:
+            print(f"[{self.label}] {line}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -48,8 +48,7 @@ def _figure(key: str, value) -> str:
     return f'<td class="num" data-sort="{value}">{escape(shown)}</td>'
 
 
-def _row(directory: Path, agency: str, name: str) -> str:
-    state = read_state(directory)
+def _row(directory: Path, agency: str, name: str, state: dict) -> str:
     status = state.get("status", "")
     results_file = directory / "results.json"
     figures = json.loads(results_file.read_text(encoding="utf-8"))["figures"] if results_file.is_file() else {}
@@ -63,7 +62,7 @@ def _row(directory: Path, agency: str, name: str) -> str:
     links = []
     if (directory / "report.html").is_file():
         links.append(f'<a href="{escape(agency)}/report.html">报告</a>')
-    if status == "failed":
+    if state.get("log"):
         links.append(f'<a href="{escape(agency)}/{LOG}">错误日志</a>')
     label = STATUS.get(status, status)
     if state.get("error"):
@@ -72,10 +71,13 @@ def _row(directory: Path, agency: str, name: str) -> str:
             f'<td data-sort="{errors * 1000 + len(findings)}">{check}</td><td>{label}</td><td>{" ".join(links)}</td></tr>')
 
 
-def index_html(year_dir: Path, year: int, names: dict[str, str]) -> str:
-    """The index page, with its own font (webfont.embed: the glyphs of its own text)."""
+def index_html(year_dir: Path, year: int, names: dict[str, str], states: dict | None = None) -> str:
+    """The index page, with its own font (webfont.embed: the glyphs of its own text). `states` (agency -> state)
+    take the place of build.json files, which an unwritable directory lacks."""
     head = "".join(f"<th>{escape(h)}</th>" for _, h in COLUMNS)
-    rows = "".join(_row(year_dir / agency, agency, name) for agency, name in names.items())
+    states = states or {}
+    rows = "".join(_row(year_dir / agency, agency, name, states.get(agency) or read_state(year_dir / agency))
+                   for agency, name in names.items())
     title = fmt.TITLE.format(name="", year=year, form=fmt.TITLE_FORMS[0])
     page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{_STYLE}</style></head><body><h1>{title}（{len(names)}个机关）</h1>"
@@ -84,7 +86,7 @@ def index_html(year_dir: Path, year: int, names: dict[str, str]) -> str:
     return webfont.embed(page)
 
 
-def write_index(year_dir: Path, year: int, names: dict[str, str]) -> Path:
+def write_index(year_dir: Path, year: int, names: dict[str, str], states: dict | None = None) -> Path:
     path = year_dir / "index.html"
-    write_atomic(path, index_html(year_dir, year, names))
+    write_atomic(path, index_html(year_dir, year, names, states))
     return path

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -258,3 +259,20 @@ def test_preload_can_call_a_function_once_in_the_server(tmp_path, monkeypatch):
         out = execute_notebook(str(path), None, pool=pool, progress_bar=False)
     calls = marker.read_text().split()
     assert len(calls) == 1 and calls[0] == out.cells[0].outputs[0].text.strip()  # called in the kernels' parent
+
+
+def test_server_ends_with_its_pool_even_while_preloading(tmp_path, monkeypatch):
+    """The pool's process may die (even by SIGKILL) while the server is still importing: the server must not
+    carry on with its imports. Its stdin pipe closing is what that death does to it."""
+    importing = tmp_path / "importing"
+    (tmp_path / "slow_import.py").write_text(f"import time\nopen({str(importing)!r}, 'w').close()\ntime.sleep(120)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])))
+    pool = KernelPool(preload=("slow_import",))
+    try:
+        while not importing.exists():
+            assert pool._server.poll() is None
+            time.sleep(0.05)
+        pool._server.stdin.close()
+        assert pool._server.wait(timeout=60) == -signal.SIGIO
+    finally:
+        pool.close()

@@ -126,6 +126,12 @@ class KernelPool:
         self._executor.shutdown(wait=True)
         self._remove_dir()
 
+    def abort(self) -> None:
+        """Have the fork server kill every kernel and exit, without waiting and without locks (safe in a
+        signal handler, so that exiting does not wait on kernels still starting); close() still cleans up."""
+        if self.forking:
+            self._server.send_signal(signal.SIGTERM)
+
     def _refill(self, launch: Launch) -> None:
         with self._lock:
             while not self._closed and len(self._spares) < self.prefork:

@@ -6,7 +6,8 @@ connects and sends one JSON request ``{"argv", "cwd", "env"}`` with the kernel's
 as SCM_RIGHTS file descriptors. The server forks a child that becomes an IPKernelApp; on that connection the
 child reports ``{"pid"}`` and then ``{"connection": <connection-file dict>}`` (or ``{"error"}``), and the
 server reports ``{"exit": <returncode>}`` once it has reaped the child. Closing the server's stdin (or
-SIGTERM) kills every child's process group and stops the server.
+SIGTERM) kills every child's process group and stops the server; the pool holds the other end of that pipe,
+so the server ends with the pool's process, however it dies, even while still preloading.
 
 What a fork inherits is what makes this safe or not, so the server refuses to serve when it holds threads,
 a ZMQ context or an asyncio loop, or has imported matplotlib_inline (its figure hook would bind to no shell
@@ -20,15 +21,18 @@ import asyncio
 import atexit
 import contextlib
 import ctypes
+import fcntl
 import gc
 import importlib
 import importlib.util
 import json
 import os
 import random
+import select
 import selectors
 import signal
 import socket
+import stat
 import sys
 import threading
 import traceback
@@ -45,6 +49,7 @@ _PR_SET_PDEATHSIG = 1
 def main(argv: list[str] | None = None) -> None:
     """Preload, check that forking is safe, listen on the socket given in argv, serve until stdin closes."""
     socket_path, *modules = sys.argv[1:] if argv is None else argv
+    _end_with_stdin(True)
     for name in modules:  # "module" or "module:function" (a function to call once, e.g. to fill caches)
         module, _, function = name.partition(":")
         loaded = importlib.import_module(module)
@@ -58,8 +63,21 @@ def main(argv: list[str] | None = None) -> None:
     listener.bind(socket_path)
     listener.listen(64)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _end_with_stdin(False)  # from now on the serving loop sees stdin close, and kills the kernels first
     print("ready", flush=True)
     Server(listener).serve()
+
+
+def _end_with_stdin(on: bool) -> None:
+    """While preloading (seconds of imports), die by SIGIO as soon as stdin's writer is gone: the kernel
+    signals an O_ASYNC pipe's reader when its last writer closes. No one ever writes to that pipe."""
+    if not stat.S_ISFIFO(os.fstat(0).st_mode):
+        return
+    flags = fcntl.fcntl(0, fcntl.F_GETFL)
+    fcntl.fcntl(0, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(0, fcntl.F_SETFL, flags | os.O_ASYNC if on else flags & ~os.O_ASYNC)
+    if on and select.select([0], [], [], 0)[0]:  # gone before O_ASYNC took effect
+        sys.exit("forkkernel server: the pool is gone")
 
 
 def fork_hazards() -> list[str]:
