@@ -247,7 +247,7 @@ def plan(settings: Settings) -> Plan:
     for agency in selected:
         target = settings.output_dir / str(year) / agency
         for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write (the lock: no other runs)
-            stale.unlink(missing_ok=True)  # an unwritable directory fails its agency later, in _record
+            stale.unlink()
         try:
             cur = year_data.agency(agency)
             before = prev.agency(agency) if prev and agency in prev.agencies else None
