@@ -20,6 +20,7 @@ from . import datastore, excel
 from . import format as fmt
 from .checks import value_problem
 from .dataset import _R1, _SAFE_ID, Agency, AgencyData, DataError, _value, load_year
+from .terminal import safe
 
 OLD_FORMATS = (".xls", ".xlt", ".et", ".ett")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the container of .xls and .et files
@@ -288,7 +289,7 @@ def _formula_text(text: str) -> str:
 def cmd_ingest(args) -> int:
     result = ingest(args.files, args.year, args.data, partial=args.partial, replace=args.replace)
     for problem in result.problems:
-        print(f"error: {problem}")
+        print(safe(f"error: {problem}"))
     bad = len({str(p.file).split("!")[0] for p in result.problems})
     if result.written is None:
         print(f"{bad} of {len(args.files)} workbooks have problems: nothing written" if bad else "nothing to write")

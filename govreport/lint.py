@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .terminal import safe
+
 FIX_COMMAND = "govreport lint-notebooks --fix"
 TWIN_FORMAT = "py:percent"
 PAIRING = "ipynb," + TWIN_FORMAT
@@ -149,10 +151,10 @@ def fix(directory: Path) -> list[Path]:
 def cmd_lint(args) -> int:
     if args.fix:
         for path in fix(args.directory):
-            print(f"fixed {path}")
+            print(safe(f"fixed {path}"))
     problems = check(args.directory)
     for p in problems:
-        print(p)
+        print(safe(str(p)))
     count = len(notebooks(args.directory))
     if problems:
         print(f"\n{len(problems)} problem(s) in the notebooks under {args.directory}. Fix: {FIX_COMMAND}\n"
