@@ -101,6 +101,11 @@ def parser() -> argparse.ArgumentParser:
     lint.add_parser(sub)
     diff.add_parser(sub)
     # -- end review tools --
+    # -- published reports: govreport/importer/command.py, govreport/audit.py --
+    from . import audit
+    from .importer import command
+    command.add_parser(sub)
+    audit.add_parser(sub)
     return p
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from govreport import cli
 from govreport import format as fmt
 from govreport.dataset import DataError, load_year
 from govreport.importer import read_report
@@ -17,14 +16,6 @@ from govreport.importer.core import label_key, readings, solve
 ROOT = Path(__file__).resolve().parents[1]
 SEED = Path("/work/shared/seeds/000_0a0f92715d043311.txt")
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed_2022.txt"  # the seed, kept with the tests
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """Every sample agency's report.html for 2021 and 2022, built once from data/."""
-    out = tmp_path_factory.mktemp("built")
-    assert cli.main(["build", "--data", str(ROOT / "data"), "--out", str(out), "-j", "2"]) == 0
-    return out
 
 
 def same(imported, expected) -> list[str]:
