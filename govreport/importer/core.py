@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
@@ -447,10 +448,27 @@ def _within(scope: tuple, outer: tuple) -> bool:
     return scope[:len(outer)] == outer
 
 
-def _narrative(blocks: list, start: int, end: int, text_lines: bool) -> str:
+def own_marks(data: AgencyData) -> set[str]:
+    """Headings a govreport report adds after an agency's text (the data summary, the provenance): its
+    .docx or .pdf copy has no classes to tell them by, so a section's text ends at them."""
+    import lxml.html
+
+    from .. import report
+    summary = lxml.html.fragment_fromstring(report.summary_html(report.Report(data, None, [])))
+    template = (Path(report.__file__).parent / "templates" / "govreport" / "index.html.j2").read_text(encoding="utf-8")
+    provenance = lxml.html.fromstring(template).find(".//footer/h2")
+    return {_squeeze(summary.find("h3").text_content()), _squeeze(provenance.text_content())}
+
+
+def _narrative(blocks: list, start: int, end: int, text_lines: bool, stop: set[str]) -> str:
     """The paragraphs of a section (in the heading's container: a page's footer is not the report's)."""
     scope = blocks[start].scope[:-1] if blocks[start].scope else ()
-    paras = [b.text for b in blocks[start + 1:end] if isinstance(b, Paragraph) and _within(b.scope, scope)]
+    paras = []
+    for b in blocks[start + 1:end]:
+        if isinstance(b, Paragraph) and _within(b.scope, scope):
+            if _squeeze(b.text) in stop:
+                break
+            paras.append(b.text)
     if text_lines:
         paras = _join_lines(paras)
     return "\n\n".join(p for p in (_clean(re.sub(r"^[-•·]\s+", "", p.strip())) for p in paras) if p)
@@ -494,8 +512,10 @@ def interpret(doc: Document, path, agency_id: str | None = None, level: str | No
     s3 = pd.DataFrame([[cells[("s3", r, c)] for c in fmt.S3_COLUMNS] for r in fmt.S3_ROWS],
                       index=list(fmt.S3_ROWS), columns=list(fmt.S3_COLUMNS), dtype="int64")
     s4 = pd.Series({c: cells[("s4", c)] for c in fmt.S4_CELLS}, dtype="int64")
-    texts = {k: _narrative(blocks, *bounds[k], doc.text_lines) for k in fmt.NARRATIVE_SECTIONS}
-    return Imported(AgencyData(year, agency, s2, s3, s4, texts), inferred, str(path))
+    data = AgencyData(year, agency, s2, s3, s4, {k: "" for k in fmt.NARRATIVE_SECTIONS})
+    stop = own_marks(data)
+    data.narrative = {k: _narrative(blocks, *bounds[k], doc.text_lines, stop) for k in fmt.NARRATIVE_SECTIONS}
+    return Imported(data, inferred, str(path))
 
 
 _COUNTY, _TOWN = fmt.LEVELS[3], fmt.LEVELS[4]
