@@ -174,3 +174,51 @@ def test_a_page_table_with_merged_cells_and_blanks_for_zero(built, tmp_path):
     path = tmp_path / "r.html"
     path.write_text(page, encoding="utf-8")
     assert same(read_report(path).data, expected) == []
+
+
+# ---------------------------------------------------------------- (f) Word and PDF copies of the built reports
+SAMPLE_2022 = ("hongsibu-gov-office", "hongsibu-civil-affairs-bureau", "hongsibu-edu-bureau", "taiyangshan-town-gov")
+
+
+def soffice_docx(pages: list[Path], out: Path) -> list[Path]:
+    """Word copies made by LibreOffice (a private profile, so that a user's running LibreOffice is not used)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer)")
+    import subprocess
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{out / 'profile'}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, pages)],
+                   check=True, capture_output=True, timeout=300)
+    return [out / f"{p.stem}.docx" for p in pages]
+
+
+def test_every_2022_report_converted_to_word_by_libreoffice_imports_back_exactly(built, tmp_path):
+    data = load_year(ROOT / "data", 2022)
+    pages = []
+    for aid in data.agencies:
+        pages.append(tmp_path / f"{aid}.html")
+        shutil.copy(built / "2022" / aid / "report.html", pages[-1])
+    for aid, docx in zip(data.agencies, soffice_docx(pages, tmp_path)):
+        got = read_report(docx)
+        assert same(got.data, data.agency(aid)) == [], aid
+        assert got.inferred == []
+
+
+def test_built_pdfs_import_back_exactly(tmp_path):
+    from govreport import pdf
+    if pdf.available():
+        pytest.skip(f"no Chromium: {pdf.available()}")
+    from govreport import cli
+    args = ["build", "--data", str(ROOT / "data"), "--out", str(tmp_path), "--year", "2022", "--pdf"]
+    assert cli.main(args + [f"--agency={a}" for a in SAMPLE_2022]) == 0
+    data = load_year(ROOT / "data", 2022)
+    for aid in SAMPLE_2022:
+        got = read_report(tmp_path / "2022" / aid / "report.pdf")
+        assert same(got.data, data.agency(aid)) == [], aid
+        assert got.inferred == []
+
+
+def test_not_a_word_or_pdf_file_is_one_line_error(tmp_path):
+    for name in ("r.docx", "r.pdf"):
+        with pytest.raises(DataError, match=f"{name}: not a readable"):
+            read_report(_edit(tmp_path, "plain text", name))

@@ -37,6 +37,11 @@ def _table_blocks(rows: list[list[str | None]]) -> list:
     return out
 
 
+def _size(line: dict) -> float:
+    """A line's font size (a heading's differs from the text's)."""
+    return max(c["size"] for c in line["chars"])
+
+
 @dataclass
 class _Lines(Paragraph):
     """A paragraph as laid out: whether its last line runs to the right margin (it may go on overleaf)
@@ -44,6 +49,8 @@ class _Lines(Paragraph):
 
     full: bool = False
     indented: bool = False
+    size: float = 0  # of its last line's font
+    first_size: float = 0  # of its first line's
 
 
 def _paragraphs(lines: list[dict], right: float) -> list[_Lines]:
@@ -57,11 +64,12 @@ def _paragraphs(lines: list[dict], right: float) -> list[_Lines]:
     for prev, line in zip([None] + lines, lines):
         size = line["bottom"] - line["top"]
         indented = line["x0"] > left + 1.5 * size
-        if prev is None or line["top"] - prev["top"] > PARAGRAPH_GAP * usual or indented:
-            out.append(_Lines(line["text"], indented=indented))
+        if (prev is None or line["top"] - prev["top"] > PARAGRAPH_GAP * usual or indented
+                or abs(_size(line) - _size(prev)) > 0.5 or label_key(line["text"]) in _TITLES):
+            out.append(_Lines(line["text"], indented=indented, first_size=_size(line)))
         else:
             out[-1].text += line["text"]
-        out[-1].full = line["x1"] > right - 2 * size
+        out[-1].full, out[-1].size = line["x1"] > right - 2 * size, _size(line)
     return out
 
 
@@ -113,7 +121,8 @@ def _overleaf(before: list, page: list) -> list:
     """A page's blocks; its first paragraph goes on the last one of the page before when that ran to
     the margin and this one is not indented (a paragraph broken by the page)."""
     if (before and page and isinstance(before[-1], _Lines) and isinstance(page[0], _Lines)
-            and before[-1].full and not page[0].indented):
+            and before[-1].full and not page[0].indented and abs(before[-1].size - page[0].first_size) <= 0.5
+            and label_key(page[0].text) not in _TITLES):
         before[-1].text += page[0].text
         before[-1].full = page[0].full
         return page[1:]
