@@ -90,7 +90,7 @@ def _clean(text: str) -> str:
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_ZERO_MARKS = {"", "/", "-", "—", "－", "/", "无"}  # what a printed table puts in a cell for zero
+_ZERO_MARKS = {"", "/", "／", "-", "－", "—", "无"}  # what a printed table puts in a cell for zero
 
 
 def _number_text(text: str) -> str | None:
@@ -132,15 +132,20 @@ class Printed:
     label: str
     tokens: list[str]  # the digit strings, in print order
     where: str  # for messages, e.g. "line 57"
+    before: str = ""  # a line of text alone just above (a label broken over lines starts there)
 
 
 def _printed_rows(blocks, text_lines: bool) -> list[Printed]:
     out = []
+    before = ""
     for i, block in enumerate(blocks):
         if isinstance(block, Table):
             out += [p for j, row in enumerate(block.rows) if (p := _grid_row(row, f"table row {j + 1}"))]
         elif text_lines and (p := _line_row(block.text, f"line {i + 1}")):
+            p.before, before = before, ""
             out.append(p)
+        elif text_lines:
+            before = block.text
     return out
 
 
@@ -148,8 +153,8 @@ def _line_row(line: str, where: str) -> Printed | None:
     """A line of text: the label, then the numbers (the trailing run of number tokens)."""
     tokens = line.split()
     numbers: list[str] = []
-    while tokens and (n := _number_text(tokens[-1])) is not None:
-        numbers.insert(0, n)
+    while tokens and ((n := _number_text(tokens[-1])) is not None or tokens[-1] in _ZERO_MARKS):
+        numbers.insert(0, "0" if n is None else n)
         tokens.pop()
     return Printed(" ".join(tokens), numbers, where) if numbers else None
 
@@ -253,8 +258,10 @@ def solve(cells: dict, equations=EQUATIONS) -> tuple[dict, dict[tuple, str]] | s
 MATCH = 0.5  # a printed label this similar to a format row's (difflib ratio) is that row
 
 
-def _score(row: Row, label: str) -> float:
-    return difflib.SequenceMatcher(None, row.key, label_key(label), autojunk=False).ratio()
+def _score(row: Row, printed: Printed) -> float:
+    """How alike the row's label and the printed one (or the printed one with the line above) are."""
+    return max(difflib.SequenceMatcher(None, row.key, label_key(text), autojunk=False).ratio()
+               for text in {printed.label, printed.before + printed.label})
 
 
 def _match(rows: list[Row], printed: list[Printed], path, agency) -> dict[int, Printed]:
@@ -262,7 +269,7 @@ def _match(rows: list[Row], printed: list[Printed], path, agency) -> dict[int, P
     table = _SECTION_OF[rows[0].table]
     if len(rows) == 1:  # section 四: one row of fifteen numbers, however printed
         return {0: Printed("", [t for p in printed for t in p.tokens], printed[0].where)} if printed else {}
-    pairs = sorted(((_score(r, p.label), i, j) for i, r in enumerate(rows) for j, p in enumerate(printed)),
+    pairs = sorted(((_score(r, p), i, j) for i, r in enumerate(rows) for j, p in enumerate(printed)),
                    key=lambda x: (-x[0], x[1], x[2]))
     out: dict[int, Printed] = {}
     used: set[int] = set()
