@@ -135,6 +135,21 @@ def run_together(lines, rng):
     return lines
 
 
+def s2_run_together(lines, rng):
+    """Table 二's first block printed without separators: "3 11 14" as "31114" (often more than one reading)."""
+    rows = [r.label for r in fmt.S2_BLOCKS[0].rows]
+    return [x.split("\t")[0] + "\t" + "".join(x.split("\t")[1:]) if x.split("\t")[0] in rows else x for x in lines]
+
+
+def lost_three_in_a_row(lines, rng):
+    """Three cells of one row lost: more than the arithmetic of a row can place."""
+    lines = list(lines)
+    i = rng.choice(_s3_lines(lines))
+    label, cells = _row_cells(lines[i])
+    lines[i] = label + "\t" + "\t".join(cells[3:])
+    return lines
+
+
 def format_2019(lines, rng):
     block = fmt.S2_BLOCKS[0]
     header = "\t".join([fmt.S2_ROW_HEADER, *(c.label for c in block.columns)])
@@ -157,6 +172,8 @@ MESSES = (
     Mess("lost_zero_cells", (lost_cells,), None),
     Mess("lost_any_cells", (lambda x, r: lost_cells(x, r, zero=False, count=1),), None),
     Mess("run_together", (run_together,), None),
+    Mess("s2_run_together", (s2_run_together,), None),
+    Mess("lost_three_in_a_row", (lost_three_in_a_row,), None),
     Mess("format_2019", (format_2019,), "refused"),
     Mess("variants+slash+broken+out_of_order", (variants, slash_zero, broken_labels, rows_out_of_order), "exact"),
     Mess("variants+lost_zero+run_together", (variants, lost_cells, run_together), None),
@@ -178,6 +195,30 @@ def corpus():
                 for step in mess.steps:
                     lines = step(lines, rng)
                 yield f"{year}-{aid}-{mess.name}", d, mess, "\n".join(lines)
+
+
+# ---------------------------------------------------------------- web pages: the built report.html, damaged
+def html_mess(page: str, rng: random.Random) -> str:
+    """A CMS's page: site chrome, numbers in <span>s, "/" or blanks for zero, typo'd labels, full-width
+    digits, two rows of table 三 swapped."""
+    from test_import import wrap_in_chrome
+    page = re.sub(r'(data-cell="[^"]+">)0<', lambda m: m.group(1) + rng.choice(["", "/", "0", "&nbsp;"]) + "<", page)
+    page = page.replace("情形", "情况").replace("内部", "内容").replace("1.属于", "1、属于")
+    page = re.sub(r'(data-cell="[^"]+">)([1-9])<', lambda m: m.group(1) + chr(ord(m.group(2)) + 0xFEE0) + "<", page)
+    rows = re.findall(r"<tr><th class=\"label\">\d\..*?</tr>", page)
+    a, b = rng.sample(rows[:8], 2)  # within （三）不予公开: rows of one label cell each
+    page = page.replace(a, "\0").replace(b, a).replace("\0", b)
+    return wrap_in_chrome(page, rng.choice(["utf-8", "gbk"]))
+
+
+def html_cases(built: Path):
+    for year in (2021, 2022):
+        data = load_year(ROOT / "data", year)
+        for aid in data.agencies:
+            rng = random.Random(f"{year}{aid}html")
+            page = html_mess((built / str(year) / aid / "report.html").read_text(encoding="utf-8"), rng)
+            charset = re.search(r'charset="([\w-]+)"', page).group(1)
+            yield f"{year}-{aid}-html", data.agency(aid), page.encode(charset)
 
 
 def outcome(path: Path, expected: AgencyData) -> tuple[str, str]:
@@ -210,6 +251,13 @@ def test_damaged_report(tmp_path, name, expected, mess, text):
         assert detail != "0 inferred"
 
 
+def test_damaged_web_pages_import_exactly(built, tmp_path):
+    for name, expected, page in html_cases(built):
+        path = tmp_path / f"{name}.htm"
+        path.write_bytes(page)
+        assert outcome(path, expected) == ("exact", "0 inferred"), name
+
+
 def test_lost_cells_are_reported_as_inferred_with_their_rule(tmp_path):
     d = load_year(ROOT / "data", 2022).agency("hongsibu-edu-bureau")
     lines = as_text(d).split("\n")
@@ -220,30 +268,40 @@ def test_lost_cells_are_reported_as_inferred_with_their_rule(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     got = read_report(path)
     assert got.data.cells == d.cells
-    assert [(i.ref, i.value, i.reason) for i in got.inferred if i.reason == "lost"] == [
-        (("s3", "2", "natural"), d.s3.loc["2", "natural"], "lost")]
+    # its value from R2 (the row's total), which cell was lost from R4 (一 + 二 = （七） + 四, each column)
+    assert [str(i) for i in got.inferred] == [
+        "三·二、上年结转政府信息公开申请数量·自然人 = 1 (lost; rule R2, R4)",
+        *(f"三·二、上年结转政府信息公开申请数量·{fmt.S3_COLUMN_LABELS[c]} = 0 (placed; rule R4)"
+          for c in fmt.S3_COLUMNS[1:-1])]
 
 
 def measure() -> None:
     """Print the fractions exact / refused / wrong per mess and overall, and the time per report."""
     import tempfile
+
+    from govreport import cli
     counts: dict[str, dict[str, int]] = {}
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, expected, mess, text in CASES:
-            path = Path(tmp) / f"{name}.txt"
-            path.write_text(text, encoding="utf-8")
-            result, detail = outcome(path, expected)
-            counts.setdefault(mess.name, {"exact": 0, "refused": 0, "wrong": 0})[result] += 1
+        cli.main(["build", "--data", str(ROOT / "data"), "--out", f"{tmp}/built"])
+        files = [(f"{tmp}/{name}.txt", text.encode("utf-8"), expected, mess.name)
+                 for name, expected, mess, text in CASES]
+        files += [(f"{tmp}/{name}.htm", page, expected, "html") for name, expected, page in html_cases(Path(f"{tmp}/built"))]
+        for path, content, *_ in files:
+            Path(path).write_bytes(content)
+        start = time.perf_counter()
+        for path, _, expected, mess in files:
+            result, detail = outcome(Path(path), expected)
+            counts.setdefault(mess, {"exact": 0, "refused": 0, "wrong": 0})[result] += 1
             if result == "wrong":
-                print("WRONG", name, detail)
-    elapsed = time.perf_counter() - start
+                print("WRONG", path, detail)
+        elapsed = time.perf_counter() - start
     total = {k: sum(c[k] for c in counts.values()) for k in ("exact", "refused", "wrong")}
     for name, c in [*counts.items(), ("all", total)]:
         n = sum(c.values())
         print(f"{name:40} {n:4} reports: " + ", ".join(f"{k} {v / n:.0%}" for k, v in c.items()))
-    print(f"{len(CASES)} reports in {elapsed:.1f} s: {1000 * elapsed / len(CASES):.0f} ms per report")
+    print(f"{len(files)} reports in {elapsed:.1f} s: {1000 * elapsed / len(files):.0f} ms per report")
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
     sys.exit(measure())

@@ -171,8 +171,8 @@ def _grid_row(cells: list[str | None], where: str) -> Printed | None:
             numbers.append(None)
         else:  # a label: numbers before it were part of a label (e.g. "1" of "1.属于…" in its own cell)
             labels, numbers = labels + [x for x in numbers if x] + [text], []
-    if not any(n is not None for n in numbers) and "/" not in (c.strip() for c in cells if c):
-        return None
+    if not numbers or not labels and all(n is None for n in numbers):
+        return None  # a row of text, or a blank row: a row of blanks after a label is a row of zeros
     return Printed(" ".join(labels), [n if n is not None else "0" for n in numbers], where)
 
 
@@ -371,10 +371,13 @@ def _unique(solutions, failed, open_rows, path, agency) -> tuple[dict, list[Infe
                 others = {c.cells[ref] for c in candidates}
                 if cand.cells[ref] is None or ref in cand.fixed:
                     rule = cand.fixed.get(ref) or fixed.get(ref) or rules
+                    if len(candidates) > 1 and rules and rule != rules:  # the rules that chose this reading too
+                        rule = ", ".join(sorted({rule, *rules.split(", ")}))
                     inferred.append(Inferred(ref, values[ref], rule, "lost"))
                 elif cand.how == "split" or len(others) > 1:
                     own = sorted({e[0] for e in EQUATIONS if ref in e[1] + e[2]})
-                    inferred.append(Inferred(ref, values[ref], rules or ", ".join(own), cand.how))
+                    inferred.append(Inferred(ref, values[ref], rules or ", ".join(own),
+                                             "split" if cand.how == "split" else "placed"))
         return values, inferred
     if not solutions:
         row = open_rows[0][0]
