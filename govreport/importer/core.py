@@ -380,10 +380,13 @@ def _unique(solutions, failed, open_rows, path, agency) -> tuple[dict, list[Infe
                                              "split" if cand.how == "split" else "placed"))
         return values, inferred
     if not solutions:
-        row = open_rows[0][0]
-        shown = "; ".join(f"{r.name}: {' | '.join(_show(r, c.cells) for c in cands[:4])}" for r, cands in open_rows[:3])
+        unsolved = [(r, c) for r, c in open_rows if any(None in x.cells.values() for x in c)]
+        rows = unsolved if failed == {"unknown"} else open_rows
+        row = rows[0][0]
+        shown = "; ".join(f"{r.name}: {' | '.join(_show(r, c.cells) for c in cands[:4])}" for r, cands in rows[:3])
+        why = [f"rule {r} fails" if r != "unknown" else "no rule fixes a lost cell" for r in sorted(failed)]
         raise DataError(path, f"table {_SECTION_OF[row.table]}: no reading satisfies every rule "
-                              f"({', '.join(sorted(failed))} fail); candidates: {shown}", agency=agency, row=row.name)
+                              f"({'; '.join(why)}); candidates: {shown}", agency=agency, row=row.name)
     sols = list(solutions.values())
     for row, _ in open_rows:
         readings_ = list(dict.fromkeys(_show(row, s[0]) for s in sols))
