@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from govreport import format as fmt
 from govreport.dataset import DataError, load_year
 from govreport.importer import read_report
 from govreport.importer.core import label_key, readings, solve
@@ -230,3 +231,69 @@ def test_not_a_word_or_pdf_file_is_one_line_error(tmp_path):
     for name in ("r.docx", "r.pdf"):
         with pytest.raises(DataError, match=f"{name}: not a readable"):
             read_report(_edit(tmp_path, "plain text", name))
+
+
+def word_report(d, path: Path) -> Path:
+    """A Word file as an office writes one with python-docx: paragraphs, and tables whose label and header
+    cells are merged as the format prints them (rows of 三's groups merged down, 四's headings across)."""
+    import docx
+
+    from govreport import narrative
+    doc = docx.Document()
+    doc.add_heading(narrative.title(d.agency, d.year), 1)
+    doc.add_paragraph(narrative.preamble(d.agency, d.year))
+
+    def text(key):
+        doc.add_heading(fmt.SECTION_TITLES[key], 2)
+        for p in narrative.paragraphs(d.narrative[key]):
+            doc.add_paragraph(p)
+
+    text("1")
+    doc.add_heading(fmt.SECTION_TITLES["2"], 2)
+    for block in fmt.S2_BLOCKS:
+        t = doc.add_table(rows=2 + len(block.rows), cols=4)
+        t.cell(0, 0).merge(t.cell(0, 3)).text = block.heading
+        for k, label in enumerate([fmt.S2_ROW_HEADER, *(c.label for c in block.columns)]):
+            t.cell(1, k).text = label
+        for i, r in enumerate(block.rows, 2):
+            t.cell(i, 0).text = r.label
+            for k, c in enumerate(block.columns, 1):
+                v = d.s2[f"{r.code}_{c.code}"]
+                t.cell(i, k).text = narrative.wan(v) if c.code == "amount" else str(int(v))
+        if len(block.columns) == 1:
+            for i in range(1, 2 + len(block.rows)):
+                t.cell(i, 1).merge(t.cell(i, 3))
+    doc.add_heading(fmt.SECTION_TITLES["3"], 2)
+    t = doc.add_table(rows=2 + len(fmt.S3_ROWS), cols=2 + len(fmt.S3_COLUMNS))
+    t.cell(0, 0).merge(t.cell(1, 1)).text = fmt.S3_CORNER
+    for k, c in enumerate(fmt.S3_COLUMNS, 2):
+        t.cell(1, k).text = fmt.S3_COLUMN_LABELS[c]
+    t.cell(0, 2).merge(t.cell(0, 1 + len(fmt.S3_COLUMNS))).text = fmt.S3_COLUMN_HEADER
+    groups = {g.leaves()[0].code: g for g in fmt.S3_ROW_TREE[2].children if g.children}
+    for i, code in enumerate(fmt.S3_ROWS, 2):
+        if code in groups:
+            t.cell(i, 0).merge(t.cell(i + len(groups[code].leaves()) - 1, 0)).text = groups[code].label
+        if not any(code in [x.code for x in g.leaves()] for g in groups.values()):
+            t.cell(i, 0).merge(t.cell(i, 1)).text = fmt.S3_ROW_LABELS[code]
+        else:
+            t.cell(i, 1).text = fmt.S3_ROW_LABELS[code]
+        for k, c in enumerate(fmt.S3_COLUMNS, 2):
+            t.cell(i, k).text = str(int(d.s3.loc[code, c])) or ""
+    doc.add_heading(fmt.SECTION_TITLES["4"], 2)
+    t = doc.add_table(rows=2, cols=len(fmt.S4_CELLS))
+    for k, c in enumerate(fmt.S4_CELLS):
+        t.cell(0, k).text = fmt.S4_LABELS[c]
+        t.cell(1, k).text = str(int(d.s4[c])) if d.s4[c] else ""  # blank for zero
+    text("5")
+    text("6")
+    doc.save(str(path))
+    return path
+
+
+def test_word_files_written_with_merged_cells_import_exactly(tmp_path):
+    for year in (2021, 2022):
+        data = load_year(ROOT / "data", year)
+        for aid in data.agencies:
+            got = read_report(word_report(data.agency(aid), tmp_path / f"{year}-{aid}.docx"))
+            assert same(got.data, data.agency(aid)) == [], (year, aid)
+            assert got.inferred == []

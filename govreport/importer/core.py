@@ -133,6 +133,7 @@ class Printed:
     tokens: list[str]  # the digit strings, in print order
     where: str  # for messages, e.g. "line 57"
     before: str = ""  # a line of text alone just above (a label broken over lines starts there)
+    blank: bool = False  # a table row of blank cells only: zeros where a row of numbers is missing, else nothing
 
 
 def _printed_rows(blocks, text_lines: bool) -> list[Printed]:
@@ -171,9 +172,10 @@ def _grid_row(cells: list[str | None], where: str) -> Printed | None:
             numbers.append(None)
         else:  # a label: numbers before it were part of a label (e.g. "1" of "1.属于…" in its own cell)
             labels, numbers = labels + [x for x in numbers if x] + [text], []
-    if not numbers or not labels and all(n is None for n in numbers):
-        return None  # a row of text, or a blank row: a row of blanks after a label is a row of zeros
-    return Printed(" ".join(labels), [n if n is not None else "0" for n in numbers], where)
+    if not numbers:
+        return None  # a row of text
+    blank = not labels and all(n is None for n in numbers)  # zeros after a label; alone, maybe a spacer
+    return Printed(" ".join(labels), [n if n is not None else "0" for n in numbers], where, blank=blank)
 
 
 # ---------------------------------------------------------------- readings: numbers into a row's cells
@@ -267,7 +269,9 @@ def _score(row: Row, printed: Printed) -> float:
 def _match(rows: list[Row], printed: list[Printed], path, agency) -> dict[int, Printed]:
     """Format row index -> its printed row: by label (best pairs first), the unlabelled by order."""
     table = _SECTION_OF[rows[0].table]
-    if len(rows) == 1:  # section 四: one row of fifteen numbers, however printed
+    printed, blank = [p for p in printed if not p.blank], [p for p in printed if p.blank]
+    if len(rows) == 1:  # section 四: one row of fifteen numbers, however printed (all blank: all zero)
+        printed = printed or [p for p in blank if len(p.tokens) == len(rows[0].refs)][:1]
         return {0: Printed("", [t for p in printed for t in p.tokens], printed[0].where)} if printed else {}
     pairs = sorted(((_score(r, p), i, j) for i, r in enumerate(rows) for j, p in enumerate(printed)),
                    key=lambda x: (-x[0], x[1], x[2]))
