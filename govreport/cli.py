@@ -121,6 +121,12 @@ def parser() -> argparse.ArgumentParser:
     excel.add_parser(sub)
     excel_ingest.add_parser(sub)
     # -- end workbooks --
+    # -- published reports: govreport/importer/command.py, govreport/audit.py --
+    from . import audit
+    from .importer import command
+    command.add_parser(sub)
+    audit.add_parser(sub)
+    # -- end published reports --
     return p
 
 

@@ -1,6 +1,8 @@
 """Shared fixtures: an in-memory AgencyData with the seed report's numbers (红寺堡区人民政府办公室, 2022)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -53,3 +55,12 @@ def make_agency_data(year: int = 2022, s2: dict | None = None, s3: dict | None =
 @pytest.fixture
 def seed() -> AgencyData:
     return make_agency_data()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Every sample agency's report.html (2021, 2022), built once from data/ (the importer's round trips)."""
+    from govreport import cli
+    out = tmp_path_factory.mktemp("built")
+    assert cli.main(["build", "--data", str(Path(__file__).resolve().parents[1] / "data"), "--out", str(out)]) == 0
+    return out
