@@ -150,6 +150,9 @@ def cmd_lint(args) -> int:
     from .project import project_root
 
     args.directory = args.directory or project_root() / "notebooks"
+    if not args.directory.is_dir():  # else a typo would pass as "0 notebooks, all clean"
+        from .dataset import DataError
+        raise DataError(args.directory, "no such directory of notebooks")
     if args.fix:
         for path in fix(args.directory):
             print(f"fixed {path}")

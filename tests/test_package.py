@@ -170,3 +170,21 @@ def test_this_repository_uses_the_files_init_writes(tmp_path):
     project.init(tmp_path)
     for name in [".gitattributes", *(f"params/{y}.yaml" for y in sample.YEARS)]:
         assert (REPO / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_lint_notebooks_checks_the_projects_notebooks_from_any_subdirectory(tmp_path, monkeypatch, capsys):
+    project.init(tmp_path)
+    monkeypatch.chdir(tmp_path / "data")
+    assert main(["lint-notebooks"]) == 0
+    assert str(tmp_path / "notebooks") in capsys.readouterr().out
+    shutil.rmtree(tmp_path / "notebooks")
+    assert main(["lint-notebooks"]) == 2
+    assert capsys.readouterr().err == f"govreport: error: {tmp_path / 'notebooks'}: no such directory of notebooks\n"
+
+
+def test_template_writes_into_the_project_from_any_subdirectory(tmp_path, monkeypatch):
+    project.init(tmp_path)
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert main(["template", "--year", "2023"]) == 0
+    assert [p.name for p in (tmp_path / "templates").iterdir()] == [f"{SEED_NAME}-2023.xlsx"]
+    assert not (tmp_path / "notebooks" / "templates").exists()
