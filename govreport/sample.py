@@ -1,6 +1,6 @@
 """Write the sample data data/2021/ and data/2022/: fifteen agencies of 宁夏吴忠市红寺堡区 (Hongsibu district).
 
-    python -m govreport.sample [OUT_DIR]      # OUT_DIR defaults to the project's data/ (config.project_root)
+    python -m govreport.sample [OUT_DIR]      # OUT_DIR defaults to the project's data/ (project.project_root)
 
 `govreport init` writes the seed agency alone as a new project's example, or all of it with --from-sample.
 
