@@ -42,7 +42,7 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK = REPO / "notebooks" / "agency_report.ipynb"
+NOTEBOOK = REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"
 BIN = Path(sys.executable).parent  # the CLIs of this environment
 KERNEL = "python3"  # ipykernel's own kernelspec: jupyter_client runs its "python" as papermill's sys.executable
 VERSIONS = ("govreport", "papermill", "nbclient", "nbconvert", "jupyter_client", "ipykernel", "pandas",

@@ -4,22 +4,19 @@
 
 Agencies `agency-0001` … are bureaus of invented districts. Their numbers are random (seeded) but obey rules
 R1–R7 in both years, with no W1–W5 warning (no 规章, last year's row 四 carried over, changes well within ×5);
-their narratives are composed by tools/make_sample_data.py from the sample bureaus' profiles and their own
+their narratives are composed by govreport/sample.py from the sample bureaus' profiles and their own
 numbers, so every figure they quote agrees with the tables. The same arguments write the same bytes.
 """
 from __future__ import annotations
 
 import argparse
 import random
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 from govreport import format as fmt
+from govreport import sample
 from govreport.dataset import AGENCY_COLUMNS
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import make_sample_data as sample  # noqa: E402  (tools/ is not a package)
 
 CITY = "示例市"
 PORTAL = sample.PORTAL  # its narratives name it too
@@ -73,7 +70,7 @@ def _s4(rng: random.Random) -> dict:
 
 
 def agency_numbers(i: int, seed: int = 0) -> list[tuple[dict, dict, dict]]:
-    """[(s2, s3, s4) of last year, (s2, s3, s4) of this year] of agency i, as make_sample_data.tables() has them."""
+    """[(s2, s3, s4) of last year, (s2, s3, s4) of this year] of agency i, as sample.tables() has them."""
     rng = random.Random(f"{seed}-{i}")
     scale = rng.choice((1, 1, 1, 2, 3, 8))  # a few busy agencies
     new = {"natural": rng.randint(1, 12) * scale}

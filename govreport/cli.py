@@ -1,13 +1,20 @@
-"""The `govreport` command: check data, run one agency's report, build a year's reports."""
+"""The `govreport` command: start a project, check data, run one agency's report, build a year's reports."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import build, checks, config
+from . import build, checks, config, project
 from .dataset import DataError, load_previous, load_year
 from .terminal import safe
+
+
+def cmd_init(args) -> int:
+    files = project.init(args.directory, args.from_sample)
+    print(safe(f"a new govreport project in {args.directory.resolve()}: {len(files)} files"))
+    print(safe(f"next: cd {args.directory} && govreport check --year 2022 && govreport build"))
+    return 0
 
 
 def cmd_check(args) -> int:
@@ -79,7 +86,8 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
                    help="build settings (default: the project's params/<year>.yaml when it exists)")
     p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
     p.add_argument("--out", type=Path, help="output directory (default: the project's outputs)")
-    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/agency_report.ipynb)")
+    p.add_argument("--notebook", type=Path,
+                   help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
     p.add_argument("-j", "--jobs", type=int, help="parallel workers (default: number of cores)")
     p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
     p.add_argument("--strict", action="store_true", help="build no report for an agency whose data breaks a rule")
@@ -90,6 +98,15 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govreport", description="政府信息公开工作年度报告: check data, build HTML reports.")
     sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("init", help="start a project for an office: data, params, notebook, README",
+                       description="Write a new project into DIR (new or empty): govreport.toml (marks the project "
+                                   "root), data/<year>/ with one example agency, params/<year>.yaml, "
+                                   "notebooks/agency_report.ipynb and its .py twin (your copy to change), README.md, "
+                                   ".gitignore, .gitattributes and .pre-commit-config.yaml.")
+    i.add_argument("directory", type=Path, metavar="DIR", help="the new project's directory (new or empty)")
+    i.add_argument("--from-sample", action="store_true",
+                   help="all of the sample data shipped with govreport (15 agencies), not one example agency")
+    i.set_defaults(func=cmd_init)
     c = sub.add_parser("check", help="check a year's data against the format's consistency rules (勾稽关系)",
                        description="Print every finding (errors and warnings); exit status 1 when any error.")
     c.add_argument("--year", type=int, action="append", required=True, help="year to check (repeatable)")

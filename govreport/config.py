@@ -1,8 +1,9 @@
 """Build settings, declared once as a typed schema: params/<year>.yaml, overridden by command-line flags.
 
 Relative paths: a flag's are relative to the current directory, a params file's to that file's project root,
-a default's to the current directory's project root. The project root is the nearest directory at or above
-holding params/ or data/ (as git finds .git), so a build gives the same reports from any subdirectory.
+a default's to the current directory's project root (project.project_root: the nearest directory at or above
+holding govreport.toml, else params/ or data/, as git finds .git), so a build gives the same reports from any
+subdirectory.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from . import format as fmt
 from .dataset import DataError
+from .project import notebook as default_notebook
+from .project import project_root
 
-REPO = Path(__file__).resolve().parent.parent
 RESERVED = ("agency_id", "year", "data_dir", "title_form")  # notebook parameters the build itself sets
 PATHS = ("data_dir", "output_dir", "notebook")
 MAX_BYTES = 64 * 1024  # a params file is a few hundred bytes
@@ -66,7 +68,7 @@ class Settings(BaseModel):
     year: Annotated[int, Field(strict=True, ge=1000, le=9999)]
     data_dir: Path = Path("data")  # holds <year>/ (and <year-1>/ for the rules across years)
     output_dir: Path = Path("outputs")  # reports go to <output_dir>/<year>/<agency>/
-    notebook: Path = REPO / "notebooks" / "agency_report.ipynb"
+    notebook: Path | None = None  # None: the project's notebooks/agency_report.ipynb, else govreport's own
     agencies: Annotated[AgencyIds | None, BeforeValidator(_agencies)] = None  # None: every agency
     jobs: Count = Field(default_factory=lambda: os.cpu_count() or 1)  # parallel workers
     timeout: Count = 300  # seconds one notebook cell may run before the report fails
@@ -75,13 +77,6 @@ class Settings(BaseModel):
     pdf: StrictBool = False  # also print report.pdf beside each report.html
     title_form: Literal[fmt.TITLE_FORMS] = fmt.TITLE_FORMS[0]  # the title reads {name}{year}年… or …年度…
     parameters: dict[Annotated[str, AfterValidator(_identifier)], Annotated[Any, AfterValidator(_plain)]] = {}
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The nearest directory at or above `start` (default: the current one) holding params/ or data/; else
-    `start` itself."""
-    start = Path(os.path.abspath(start or Path.cwd()))
-    return next((d for d in (start, *start.parents) if (d / "params").is_dir() or (d / "data").is_dir()), start)
 
 
 class _Loader(yaml.SafeLoader):
@@ -140,7 +135,9 @@ def load(path: str | Path | None, year: int | None, names: dict[str, str] | None
              "flag": Path.cwd(), "default": project_root()}
     settings = settings.model_copy(update={
         key: Path(os.path.abspath(bases[_source(key, from_file, overrides)] / getattr(settings, key).expanduser()))
-        for key in PATHS})
+        for key in PATHS if getattr(settings, key) is not None})
+    if settings.notebook is None:
+        settings = settings.model_copy(update={"notebook": default_notebook(bases["default"])})
     _check_files(settings, where)
     return settings
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import format as fmt
+from . import project
 from .checks import value_problem
 
 
@@ -136,8 +137,9 @@ _PLAIN_COUNT = r"[0-9]{1,15}"  # cells that need no care: plain digits, well wit
 _PLAIN_AMOUNT = r"[0-9]{1,15}(\.[0-9]{1,6})?"
 
 
-def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str | None = None) -> YearData:
-    """Read and type-check data_dir/<year>/ (agencies, sections 二 三 四, narratives).
+def load_year(data_dir: str | Path | None, year: int, tolerant: bool = False, only: str | None = None) -> YearData:
+    """Read and type-check data_dir/<year>/ (agencies, sections 二 三 四, narratives); data_dir None: the
+    project's data/ (project.data_dir), as a notebook opened in Jupyter reads.
 
     Lazy about errors, as pandera's lazy validation: every problem of every file is collected, then all are
     raised at once as one DataErrors (one line each). A file that cannot be read (missing, undecodable, not
@@ -148,7 +150,7 @@ def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str
     an unknown agency's) still raises, with every problem found.
     only: load just this agency's rows and narrative (every file is still read, its columns checked, the
     other agencies' rows skipped); a report reads only its own agency."""
-    base = Path(data_dir) / str(year)
+    base = project.data_dir(data_dir) / str(year)
     if not base.is_dir():
         raise DataError(base, f"no data for {year}: the directory does not exist")
     files: dict[str, str] = {}
@@ -167,9 +169,11 @@ def load_year(data_dir: str | Path, year: int, tolerant: bool = False, only: str
     return YearData(year, base, chosen, s2, s3, s4, narrative, files, invalid)
 
 
-def load_previous(data_dir: str | Path, year: int, tolerant: bool = False, only: str | None = None) -> YearData | None:
+def load_previous(data_dir: str | Path | None, year: int, tolerant: bool = False,
+                  only: str | None = None) -> YearData | None:
     """The data of year−1 (for the rules across years), or None if data_dir/<year−1>/ does not exist."""
-    return load_year(data_dir, year - 1, tolerant, only) if (Path(data_dir) / str(year - 1)).is_dir() else None
+    data_dir = project.data_dir(data_dir)
+    return load_year(data_dir, year - 1, tolerant, only) if (data_dir / str(year - 1)).is_dir() else None
 
 
 @dataclass

@@ -8,7 +8,7 @@ write (under the same lock) can tell, after a process was killed, whether the sw
 finishes and removes the staging directory. What `replace` overwrites moves to data/.backup/<year>-<time>/.
 Dot folders are invisible to `load_year` (it reads data/<year>/ only) and to `govreport build`'s year list.
 
-CSV bytes are those of tools/make_sample_data.py: csv.writer, "\n" line ends, UTF-8 without BOM, columns in
+CSV bytes are those of govreport/sample.py: csv.writer, "\n" line ends, UTF-8 without BOM, columns in
 the order of dataset.AGENCY_COLUMNS and format.py's codes, narrative files `text + "\n"`. Amounts (万元) are
 written with two decimals at least and six at most (0 → "0.00", 12.5 → "12.50", 1.234567 → "1.234567").
 Rows of agencies that are not written are copied as they are (text unchanged, re-encoded as UTF-8).

@@ -210,8 +210,8 @@ def is_output_dir(path: Path) -> bool:
 def build(source: Path, out: Path, years=None, agencies=None) -> str:
     """Build the reports of the source tree `source` (its data, notebook and package) into `out`, with
     `govreport build` run by this Python; returns, when it failed, its lines about failures (else its last lines)."""
-    cmd = [sys.executable, "-m", "govreport.cli", "build", "--data", str(source / "data"), "--out", str(out),
-           "--notebook", str(source / "notebooks" / "agency_report.ipynb")]
+    cmd = [sys.executable, "-m", "govreport.cli", "build", "--data", str(source / "data"), "--out", str(out)]
+    # no --notebook: run in `source`, the build uses its project notebook, else its package's own
     cmd += [f"--year={y}" for y in years or ()] + [f"--agency={a}" for a in agencies or ()]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(source), os.environ.get("PYTHONPATH"))))}
     proc = subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True)
@@ -251,7 +251,9 @@ def side(spec: str, role: str, repo: Path, years=None, agencies=None, keep: Path
         if commit is not None:
             source = Path(tmp) / "src"
             export(top, commit, source)
-        if problems := lint.check(source / "notebooks"):  # e.g. a .py twin edited, not its .ipynb (which runs)
+        notebooks = {d.resolve() for d in (source / "notebooks", source / "govreport" / "project" / "notebooks")
+                     if d.is_dir()}  # a project's own, the package's (this repository links the first to the second)
+        if problems := [p for d in notebooks for p in lint.check(d)]:  # e.g. a .py twin edited, not its .ipynb
             print(f"warning: {role.upper()}'s notebooks fail the notebook check; the build runs each .ipynb as it is "
                   f"(fix: {lint.FIX_COMMAND}):", *map(safe, problems), sep="\n  ", file=sys.stderr)
         print(safe(f"building {role.upper()} {label} …"), file=sys.stderr, flush=True)

@@ -28,6 +28,7 @@ from . import format as fmt
 from . import narrative
 from .dataset import Agency, AgencyData, DataError, load_previous, load_year
 from .files import write_atomic_bytes
+from .project import project_root
 from .format import Node
 
 # Workbook wording, each typed here once (the tables' labels all come from format.py).
@@ -480,6 +481,8 @@ def make_templates(data_dir: Path, year: int, out: Path, agencies: list[str] | N
 
 # ---------------------------------------------------------------- the command
 def cmd_template(args) -> int:
+    root = project_root()
+    args.data, args.out = args.data or root / "data", args.out or root / "templates"
     paths = make_templates(args.data, args.year, args.out, args.agency, args.prefill)
     for path in paths:
         print(path)
@@ -495,7 +498,7 @@ def add_parser(sub) -> None:
                                    "from the year before; 二、上年结转 is pre-filled from the year before (rule R6).")
     p.add_argument("--year", type=int, required=True, help="the year to report on")
     p.add_argument("--agency", action="append", help="only this agency (repeatable; default: all)")
-    p.add_argument("--out", type=Path, default=Path("templates"), help="output directory (default: templates)")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
+    p.add_argument("--out", type=Path, help="output directory (default: the project's templates)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
     p.add_argument("--prefill", action="store_true", help="write the year's numbers and text in too (corrections)")
     p.set_defaults(func=cmd_template)

@@ -20,6 +20,7 @@ from . import datastore, excel
 from . import format as fmt
 from .checks import value_problem
 from .dataset import _R1, _SAFE_ID, Agency, AgencyData, DataError, _value, load_year
+from .project import project_root
 from .terminal import safe
 
 OLD_FORMATS = (".xls", ".xlt", ".et", ".ett")
@@ -287,6 +288,7 @@ def _formula_text(text: str) -> str:
 
 # ---------------------------------------------------------------- the command
 def cmd_ingest(args) -> int:
+    args.data = args.data or project_root() / "data"
     result = ingest(args.files, args.year, args.data, partial=args.partial, replace=args.replace)
     for problem in result.problems:
         print(safe(f"error: {problem}"))
@@ -311,7 +313,7 @@ def add_parser(sub) -> None:
                                    "data in <data>/.backup/. The write is atomic. Exit status 1 on any problem.")
     p.add_argument("files", nargs="+", type=Path, help="filled-in .xlsx workbooks")
     p.add_argument("--year", type=int, required=True, help="the year the workbooks report on")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
     p.add_argument("--partial", action="store_true", help="write the valid workbooks even if others have problems")
     p.add_argument("--replace", action="store_true",
                    help="overwrite agencies that already have data for the year (the old data is backed up)")

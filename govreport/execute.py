@@ -8,12 +8,11 @@ import papermill
 from papermill.translators import translate_parameters
 
 from .forkkernel import SameEnvKernelManager
+from .project import NOTEBOOK, package_file
 from .provenance import shown
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "agency_report.ipynb"
 
-
-def execute(parameters: dict, notebook: Path = NOTEBOOK, timeout: int = 600,
+def execute(parameters: dict, notebook: Path = package_file(NOTEBOOK.as_posix()), timeout: int = 600,
             kernel_manager_class=SameEnvKernelManager) -> nbformat.NotebookNode:
     """Execute `notebook` with `parameters`; returns the executed notebook (written nowhere), which records
     the parameters as a report shows them (provenance.shown) and the notebook by its name: no machine path.

@@ -149,6 +149,12 @@ def fix(directory: Path) -> list[Path]:
 
 
 def cmd_lint(args) -> int:
+    from .project import project_root
+
+    args.directory = args.directory or project_root() / "notebooks"
+    if not args.directory.is_dir():  # else a typo would pass as "0 notebooks, all clean"
+        from .dataset import DataError
+        raise DataError(args.directory, "no such directory of notebooks")
     if args.fix:
         for path in fix(args.directory):
             print(safe(f"fixed {path}"))
@@ -171,8 +177,8 @@ def add_parser(sub) -> None:
                        description="Fail (exit status 1) when a notebook is saved with outputs, execution counts or "
                                    "volatile metadata, or its jupytext .py twin is missing or out of sync. "
                                    f"`{FIX_COMMAND}` fixes them.")
-    p.add_argument("directory", nargs="?", type=Path, default=Path("notebooks"),
-                   help="directory of notebooks (default: notebooks)")
+    p.add_argument("directory", nargs="?", type=Path,
+                   help="directory of notebooks (default: the project's notebooks)")
     p.add_argument("--fix", action="store_true",
                    help="strip outputs and volatile metadata, and sync each pair from the file saved last")
     p.set_defaults(func=cmd_lint)

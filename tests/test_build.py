@@ -18,7 +18,7 @@ from govreport import build, config
 from govreport.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOK = REPO / "notebooks" / "agency_report.ipynb"
+NOTEBOOK = REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"
 GOOD = ["hongsibu-gov-office", "hongsibu-edu-bureau"]
 RAISES, BAD_DATA, HANGS = "hongsibu-drc-bureau", "hongsibu-police-branch", "hongsibu-finance-bureau"
 

@@ -140,7 +140,7 @@ def test_defaults_and_flags_from_a_subdirectory(tmp_path, monkeypatch):
     assert config.project_root() == root
     settings = config.load(None, 2022)
     assert (settings.data_dir, settings.output_dir) == (root / "data", root / "outputs")
-    assert settings.notebook == REPO / "notebooks" / "agency_report.ipynb"  # the package's, as before
+    assert settings.notebook == REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"  # the package's
     assert config.load(None, 2022, data_dir=Path("d")).data_dir == root / "sub" / "deeper" / "d"  # a flag: the cwd
     outside = tmp_path / "elsewhere"
     outside.mkdir()

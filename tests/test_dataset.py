@@ -123,7 +123,7 @@ def test_sample_narratives(years, year):
 
 
 def test_sample_data_script_regenerates_the_committed_files(tmp_path):
-    subprocess.run([sys.executable, str(REPO / "tools" / "make_sample_data.py"), str(tmp_path)], check=True)
+    subprocess.run([sys.executable, "-m", "govreport.sample", str(tmp_path)], check=True)
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     kept = sorted(p.relative_to(DATA) for year in ("2021", "2022") for p in (DATA / year).rglob("*") if p.is_file())
     assert made == kept

@@ -19,15 +19,15 @@ NAME = "agency_report"
 
 
 def test_the_repositorys_notebooks_pass(capsys):
-    assert lint.check(ROOT / "notebooks") == []
-    assert main(["lint-notebooks", str(ROOT / "notebooks")]) == 0
+    assert lint.check(ROOT / "govreport" / "project" / "notebooks") == []
+    assert main(["lint-notebooks", str(ROOT / "govreport" / "project" / "notebooks")]) == 0
     assert "in sync, without outputs" in capsys.readouterr().out
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A copy of the notebooks/ directory, as the working directory's notebooks/."""
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "govreport" / "project" / "notebooks", tmp_path / "notebooks")
     monkeypatch.chdir(tmp_path)
     return tmp_path / "notebooks"
 
@@ -74,18 +74,18 @@ def test_a_notebook_saved_with_outputs_fails_until_fixed(project, capsys):
 def test_a_twin_edited_alone_fails_until_fixed(project, capsys):
     ipynb, py = project / f"{NAME}.ipynb", project / f"{NAME}.py"
     ids = [c.id for c in nbformat.read(ipynb, as_version=4).cells]
-    py.write_text(py.read_text(encoding="utf-8").replace('data_dir = "data"', 'data_dir = "data"  # edited'),
+    py.write_text(py.read_text(encoding="utf-8").replace('data_dir = None', 'data_dir = None  # edited'),
                   encoding="utf-8")
 
     problems = lint.check(project)
     assert [p.path for p in problems] == [py]
-    assert "out of sync" in problems[0].message and '+data_dir = "data"  # edited' in problems[0].message
+    assert "out of sync" in problems[0].message and '+data_dir = None  # edited' in problems[0].message
     fails_naming_the_fix(capsys, "out of sync")
 
     assert run_fix_command(capsys) == 0
     assert lint.check(project) == []
     nb = nbformat.read(ipynb, as_version=4)
-    assert 'data_dir = "data"  # edited' in nb.cells[1].source
+    assert 'data_dir = None  # edited' in nb.cells[1].source
     assert [c.id for c in nb.cells] == ids  # the cells keep their ids: a small diff
 
 
@@ -108,7 +108,7 @@ def test_a_notebook_left_with_merge_conflict_markers_is_rebuilt_from_its_twin(pr
     ipynb.write_text(conflict, encoding="utf-8")
     fails_naming_the_fix(capsys, "cannot be read as a notebook")
     assert run_fix_command(capsys) == 0
-    assert lint.check(project) == [] and 'data_dir = "data"' in nbformat.read(ipynb, as_version=4).cells[1].source
+    assert lint.check(project) == [] and 'data_dir = None' in nbformat.read(ipynb, as_version=4).cells[1].source
 
 
 def test_a_py_without_its_notebook_and_an_unpaired_notebook(project, capsys):
@@ -123,16 +123,21 @@ def test_a_py_without_its_notebook_and_an_unpaired_notebook(project, capsys):
     assert lint.check(project) == [] and (project / f"{NAME}.ipynb").exists() and (project / "copy.py").exists()
 
 
-def test_pre_commit_runs_the_fix_command_on_notebooks():
-    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("config_file, notebooks", [
+    (".pre-commit-config.yaml", "govreport/project/notebooks"),  # this repository: the notebook it ships
+    ("govreport/project/pre-commit-config.yaml", "notebooks"),  # a project's, written by `govreport init`
+])
+def test_pre_commit_runs_the_fix_command_on_notebooks(config_file, notebooks):
+    config = yaml.safe_load((ROOT / config_file).read_text(encoding="utf-8"))
     hooks = [h for repo in config["repos"] for h in repo["hooks"]]
     hook = next(h for h in hooks if h["id"] == "lint-notebooks")
-    assert hook["entry"] == lint.FIX_COMMAND and hook["pass_filenames"] is False
-    assert all(re.search(hook["files"], f"notebooks/{NAME}.{ext}") for ext in ("ipynb", "py"))
+    assert hook["entry"].split() == [*lint.FIX_COMMAND.split(), *([notebooks] if "/" in notebooks else [])]
+    assert hook["pass_filenames"] is False
+    assert all(re.search(hook["files"], f"{notebooks}/{NAME}.{ext}") for ext in ("ipynb", "py"))
 
 
 def test_git_diffs_notebooks_with_nbdime_and_the_readme_says_how():
-    attrs = subprocess.run(["git", "-C", str(ROOT), "check-attr", "diff", "--", f"notebooks/{NAME}.ipynb"],
+    attrs = subprocess.run(["git", "-C", str(ROOT), "check-attr", "diff", "--", f"govreport/project/notebooks/{NAME}.ipynb"],
                            capture_output=True, text=True)
     if attrs.returncode:
         pytest.skip("not a git checkout")

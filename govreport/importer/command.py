@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import format as fmt
 from ..dataset import Agency, DataError
+from ..project import project_root
 from . import Imported, read_report
 
 
@@ -44,6 +45,7 @@ def identify(imported: Imported, data_dir: Path, agency_id: str | None) -> Impor
 def cmd_import(args) -> int:
     from ..datastore import write_year
 
+    args.data = args.data or project_root() / "data"
     if args.agency and len(args.paths) > 1:
         raise DataError(args.paths[1], "--agency names the agency of one report: import the others separately")
     ready, failed = [], 0
@@ -79,7 +81,7 @@ def add_parser(sub) -> None:
                                    "refused; cells recovered from the format's arithmetic need --accept-inferred.")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="published report files")
     p.add_argument("--year", type=int, required=True, help="the reports' year (each must say so in its title)")
-    p.add_argument("--data", type=Path, default=Path("data"), help="data directory holding <year>/ (default: data)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data/)")
     p.add_argument("--agency", help="agency id of the (one) report (default: the known agency of its name)")
     p.add_argument("--replace", action="store_true", help="overwrite the agency's data for the year (backup kept)")
     p.add_argument("--accept-inferred", action="store_true",

@@ -1,6 +1,8 @@
 """Write the sample data data/2021/ and data/2022/: fifteen agencies of 宁夏吴忠市红寺堡区 (Hongsibu district).
 
-    python tools/make_sample_data.py [OUT_DIR]      # OUT_DIR defaults to data/ of this repository
+    python -m govreport.sample [OUT_DIR]      # OUT_DIR defaults to the project's data/ (project.project_root)
+
+`govreport init` writes the seed agency alone as a new project's example, or all of it with --from-sample.
 
 Numbers are declared sparsely below; the 总计 column, row （七）总计, row 四 (what is left open) and the 2022
 row 二 (= the 2021 row 四, rule 6) are computed, and the 2022 现行有效件数 follows rule 7 unless a recount is
@@ -648,22 +650,25 @@ def _rule_making(level: str) -> str:
     return {v: k for k, v in fmt.RULE_MAKING.items()}[level in fmt.RULE_MAKING_LEVELS]
 
 
-def write(out: Path) -> None:
+def write(out: Path, agencies: tuple[str, ...] | None = None) -> None:
+    """Write every sample year under `out`, with the `agencies` given by id (default: all of them)."""
     numbers = tables()
+    chosen = tuple(a for a in AGENCIES if agencies is None or a[0] in agencies)
     for year in YEARS:
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         _write_csv(folder / "agencies.csv", (*AGENCY_COLUMNS, *AGENCY_OPTIONAL_COLUMNS),
                    [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email, _rule_making(level))
-                    for aid, name, full, level, address, phone, fax, email in AGENCIES])
+                    for aid, name, full, level, address, phone, fax, email in chosen])
         data = numbers[year]
         _write_csv(folder / "section2.csv", ("agency_id", *fmt.S2_CELLS),
-                   [(a[0], *(_cell(c, data[a[0]][0][c]) for c in fmt.S2_CELLS)) for a in AGENCIES])
+                   [(a[0], *(_cell(c, data[a[0]][0][c]) for c in fmt.S2_CELLS)) for a in chosen])
         _write_csv(folder / "section3.csv", ("agency_id", "row", *fmt.S3_COLUMNS),
-                   [(a[0], r, *(data[a[0]][1][r, c] for c in fmt.S3_COLUMNS)) for a in AGENCIES for r in fmt.S3_ROWS])
+                   [(a[0], r, *(data[a[0]][1][r, c] for c in fmt.S3_COLUMNS)) for a in chosen for r in fmt.S3_ROWS])
         _write_csv(folder / "section4.csv", ("agency_id", *fmt.S4_CELLS),
-                   [(a[0], *(data[a[0]][2][c] for c in fmt.S4_CELLS)) for a in AGENCIES])
-        for i, a in enumerate(AGENCIES):
+                   [(a[0], *(data[a[0]][2][c] for c in fmt.S4_CELLS)) for a in chosen])
+        for a in chosen:
+            i = AGENCIES.index(a)  # a narrative's wording depends on the agency's place in the full sample
             p = PROFILES[a[0]]
             texts = SEED_2022 if (a[0], year) == (SEED, 2022) else {
                 "1": s1_text(i, a, p, year, *data[a[0]]), "5": s5_text(i, a, p, year), "6": s6_text(i, a, p, year)}
@@ -674,4 +679,6 @@ def write(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "data")
+    from .project import project_root
+
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else project_root() / "data")

@@ -21,7 +21,7 @@
 # %% tags=["parameters"]
 agency_id = "hongsibu-gov-office"
 year = 2022
-data_dir = "data"
+data_dir = None  # None: the project's data/, found from the working directory (the build sets it)
 charts = True  # False: a report without charts
 title_form = "年"  # how the title writes the year: "年" (2022年…) or "年度" (2022年度…)
 
