@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Literal
+
+from typing_extensions import TypedDict  # typing's, before Python 3.12, is one pydantic cannot validate
 
 from .files import write_atomic
 
