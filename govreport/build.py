@@ -23,7 +23,7 @@ from . import checks, narrative, outputs, pdf, webfont
 from .config import Settings
 from .dataset import DataError, load_previous, load_year, previous_agency
 from .files import write_atomic
-from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, WORKER_LOG, agency_dir, read_state, write_results, write_state
+from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, WORKER_LOG, read_state, write_results, write_state
 from .provenance import PACKAGE, package_sources, provenance, shown_error
 from .terminal import safe
 
@@ -160,7 +160,7 @@ def plan(settings: Settings) -> Plan:
     code = hashlib.sha256((code_fingerprint() + webfont.fingerprint()).encode()).hexdigest()
     tasks, decided = [], []
     for agency in selected:
-        target = agency_dir(settings.output_dir, year, agency)
+        target = outputs.agency_dir(settings.output_dir, year, agency)
         for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write (the lock: no other runs)
             stale.unlink()
         try:
