@@ -26,16 +26,15 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import checks, narrative, pdf, webfont
+from . import checks, narrative, outputs, pdf, webfont
 from .config import Settings
-from .dataset import DataError, load_previous, load_year
+from .dataset import DataError, load_previous, load_year, previous_agency
 from .files import write_atomic
+from . import outputs
+from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, RESULTS, WORKER_LOG, read_state, write_state
 from .provenance import PACKAGE, package_sources, provenance, shown_error
 from .terminal import safe
 
-STATE = "build.json"
-LOG = "error.log"
-WORKER_LOG = "workers.log"
 PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report",
            "govreport.charts:warm_up")
 _PR_SET_PDEATHSIG = 1
@@ -86,19 +85,12 @@ def input_key(prov: dict, code: str, strict: bool) -> str:
     return hashlib.sha256(json.dumps([prov, code, strict], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def read_state(directory: Path) -> dict:
-    try:
-        return json.loads((directory / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def _state(outcome: Outcome, key: str = "") -> dict:
     return {**asdict(outcome), "findings": checks.findings_records(outcome.findings), "key": key}
 
 
 def _write_state(directory: Path, outcome: Outcome, key: str = "") -> None:
-    write_atomic(directory / STATE, json.dumps(_state(outcome, key), ensure_ascii=False, indent=1))
+    write_state(directory, _state(outcome, key))
 
 
 def _one_line(err: BaseException) -> str:
@@ -211,12 +203,12 @@ def make(task: Task) -> Made:
     try:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
         html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
-        results = json.dumps(render.results(nb), ensure_ascii=False, indent=1, sort_keys=True)
+        results = outputs.dumps(render.results(nb))
     except PapermillExecutionError as err:
         return Made({}, f"cell {err.exec_count}: {err.ename}: {err.evalue}", _ANSI.sub("", "\n".join(err.traceback)))
     except Exception as err:  # a dead or hung kernel, a template error: this report fails, not the build
         return Made({}, _one_line(err), traceback.format_exc())
-    return Made({"report.ipynb": nbformat.writes(nb), "results.json": results, "report.html": html})
+    return Made({NOTEBOOK: nbformat.writes(nb), RESULTS: results, REPORT: html})
 
 
 def run_task(task: Task) -> Outcome:
@@ -245,12 +237,12 @@ def plan(settings: Settings) -> Plan:
     code = hashlib.sha256((code_fingerprint() + webfont.fingerprint()).encode()).hexdigest()
     tasks, decided = [], []
     for agency in selected:
-        target = settings.output_dir / str(year) / agency
+        target = outputs.agency_dir(settings.output_dir, year, agency)
         for stale in target.glob(".*.tmp"):  # left by a build that was killed mid-write (the lock: no other runs)
             stale.unlink()
         try:
             cur = year_data.agency(agency)
-            before = prev.agency(agency) if prev and agency in prev.agencies else None
+            before = previous_agency(prev, agency)
         except DataError as err:
             decided.append(_fail(target, agency, shown_error(str(err), data_dir).replace("\n", "\n    "),
                                  f"{err}\n"))  # a line a problem
@@ -259,8 +251,8 @@ def plan(settings: Settings) -> Plan:
                  **settings.parameters}
         prov = provenance(settings.notebook, data_dir, cur, before, shown)
         key = input_key(prov, code, settings.strict)
-        state = read_state(target)
-        if not settings.force and state.get("key") == key and (target / "report.html").is_file():
+        state = read_state(target) or {}
+        if not settings.force and state.get("key") == key and (target / REPORT).is_file():
             # the same inputs and code: the same findings as last time
             decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
             continue
@@ -366,9 +358,9 @@ def build(settings: Settings, stream=sys.stderr) -> list[Outcome]:
     missing = settings.pdf and pdf.available()
     if missing:
         raise BuildError(f"--pdf needs Chromium, which is missing; install it with: {missing}")
-    year_dir = settings.output_dir / str(settings.year)
+    year_dir = outputs.year_dir(settings.output_dir, settings.year)
     year_dir.mkdir(parents=True, exist_ok=True)
-    with open(year_dir / ".lock", "w") as lock:
+    with open(year_dir / LOCK, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the build ends, or dies
         except BlockingIOError:
@@ -399,7 +391,7 @@ def _sigterm_interrupts():
 
 
 def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
-    from .index import write_index  # index.py reads this module's state files
+    from .index import write_index
     todo = plan(settings)
     progress = Progress(len(todo.selected), str(settings.year), stream)
     for outcome in todo.decided:
@@ -424,7 +416,7 @@ def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
     """report.pdf beside each report.html that is new or has none yet, with one Chromium; a failure fails
     that agency's outcome only."""
     def stale(directory: Path) -> bool:
-        html, printed = directory / "report.html", directory / "report.pdf"
+        html, printed = directory / REPORT, directory / PDF
         return not printed.is_file() or printed.stat().st_mtime_ns < html.stat().st_mtime_ns
 
     todo = [o for o in outcomes if o.ok and stale(year_dir / o.agency)]
@@ -434,7 +426,7 @@ def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
         for outcome in todo:
             directory = year_dir / outcome.agency
             try:
-                printer.print(directory / "report.html", directory / "report.pdf")
+                printer.print(directory / REPORT, directory / PDF)
             except Exception as err:
                 failed = _fail(directory, outcome.agency, f"PDF: {_one_line(err)}", traceback.format_exc(),
                                outcome.findings)

@@ -11,26 +11,11 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from numbers import Real
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import Callable, NamedTuple
 
 from . import format as fmt
+from .dataset import AgencyData, YearData, previous_agency, value_problem
 from .terminal import safe
-
-if TYPE_CHECKING:  # dataset imports this module (value_problem): no runtime import back
-    from .dataset import AgencyData, YearData
-
-
-def value_problem(value, amount: bool = False) -> str | None:
-    """Why `value` breaks rule R1 (a count must be a non-negative integer, an amount non-negative), or None."""
-    if type(value) is int and value >= 0:  # the usual case, first: checks call this for every cell they read
-        return None
-    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
-        return f"{value!r} is not a number"
-    if value < 0:
-        return f"{value!r} is negative"
-    if not amount and value != int(value):
-        return f"{value!r} is not a whole number"
-    return None
 
 
 @dataclass(frozen=True)
@@ -332,11 +317,10 @@ def check_agency(cur: AgencyData, prev: AgencyData | None = None) -> list[Findin
 
 
 def check_year(cur: YearData, prev: YearData | None = None) -> list[Finding]:
-    """check_agency for every agency of `cur`, against the same agency in `prev` when it is there."""
+    """check_agency for every agency of `cur`, against the same agency in `prev` (dataset.previous_agency)."""
     findings = []
     for agency_id in cur.agencies:
-        before = prev.agency(agency_id) if prev is not None and agency_id in prev.agencies else None
-        findings += check_agency(cur.agency(agency_id), before)
+        findings += check_agency(cur.agency(agency_id), previous_agency(prev, agency_id))
     return findings
 
 

@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, checks, config, project
-from .dataset import DataError, load_previous, load_year
+from . import build, checks, config, outputs, project
+from .dataset import DataError, DataErrors, load_previous, load_year, previous_agency
 from .terminal import safe
 
 
@@ -25,10 +25,15 @@ def cmd_check(args) -> int:
         prev = load_previous(data, year, tolerant=True)
         bad += [problem for errors in year_data.invalid.values() for problem in errors.errors]
         for agency in year_data.agencies:
-            if agency not in year_data.invalid:
-                before = prev.agency(agency) if prev and agency in prev.agencies and agency not in prev.invalid else None
-                findings += checks.check_agency(year_data.agency(agency), before)
-    for err in bad:
+            if agency in year_data.invalid:
+                continue
+            try:
+                before = previous_agency(prev, agency)
+            except DataErrors as err:  # last year's data of the agency: as the build, an error
+                bad += err.errors
+                continue
+            findings += checks.check_agency(year_data.agency(agency), before)
+    for err in dict.fromkeys(map(str, bad)):  # a year checked, and the year after's previous year: once
         print(safe(f"error: {err}"))
     print(checks.findings_table(findings))
     return 1 if bad or checks.has_errors(findings) else 0
@@ -55,12 +60,12 @@ def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:
         print(checks.findings_table(findings))
     failed = [o for o in outcomes if not o.ok]
     counts = {s: sum(o.status == s for o in outcomes) for s in ("built", "skipped", "failed", "refused")}
-    year_dir = settings.output_dir / str(settings.year)
+    year_dir = outputs.year_dir(settings.output_dir, settings.year)
     print(f"{settings.year}: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" of {len(outcomes)}")
     for o in failed:
         where = f" (full log: {year_dir / o.agency / o.log})" if o.log else ""
         print(safe(f"  FAILED {o.agency}: {o.error}{where}"))
-    print(safe(f"  open {year_dir.resolve() / 'index.html'}"))
+    print(safe(f"  open {year_dir.resolve() / outputs.INDEX}"))
     return 1 if failed else 0
 
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Real
 from pathlib import Path
 
 import pandas as pd
 
 from . import format as fmt
 from . import project
-from .checks import value_problem
 
 
 # Characters no text of ours may hold: C0/C1 controls (NUL; ESC starts a terminal escape sequence), DEL, and
@@ -174,6 +175,21 @@ def load_previous(data_dir: str | Path | None, year: int, tolerant: bool = False
     """The data of year−1 (for the rules across years), or None if data_dir/<year−1>/ does not exist."""
     data_dir = project.data_dir(data_dir)
     return load_year(data_dir, year - 1, tolerant, only) if (data_dir / str(year - 1)).is_dir() else None
+
+
+def previous_agency(prev: YearData | None, agency_id: str) -> AgencyData | None:
+    """The agency's data of the year before (`prev`: load_previous's), for the rules across years and the
+    comparisons with last year. None when there is no such year or the agency is not in it (a new agency).
+    Its invalid data there is an error, never a silent "no previous year": its DataErrors is raised, each
+    problem naming last year's file, so `check`, `build` and a report fail alike until it is fixed."""
+    if prev is None or agency_id not in prev.agencies:
+        return None
+    return prev.agency(agency_id)
+
+
+def load_previous_agency(data_dir: str | Path, year: int, agency_id: str) -> AgencyData | None:
+    """previous_agency for one agency's report: loads only its own rows of year−1."""
+    return previous_agency(load_previous(data_dir, year, tolerant=True, only=agency_id), agency_id)
 
 
 @dataclass
@@ -374,6 +390,20 @@ def _numbers(frame: pd.DataFrame, path: Path, where, problems: _Problems) -> pd.
             values.append(value)
         out[column] = pd.Series(values, index=frame.index, dtype="float64" if amount else "int64")
     return pd.DataFrame(out)
+
+
+def value_problem(value, amount: bool = False) -> str | None:
+    """Why `value` breaks rule R1 (a count must be a non-negative integer, an amount non-negative), or None.
+    The loader applies it to every cell it reads; checks.py to data built in memory."""
+    if type(value) is int and value >= 0:  # the usual case, first: checks call this for every cell they read
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value):
+        return f"{value!r} is not a number"
+    if value < 0:
+        return f"{value!r} is negative"
+    if not amount and value != int(value):
+        return f"{value!r} is not a whole number"
+    return None
 
 
 def _value(text: str, amount: bool) -> int | float | str:

@@ -26,12 +26,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from itertools import groupby, zip_longest
 from pathlib import Path
 
 from . import format as fmt
-from . import lint
+from . import lint, outputs, pages
 from .terminal import safe
 
 WORKTREE = "WORKTREE"
@@ -125,13 +124,13 @@ def _joined(value) -> str:
 def load(directory: Path, years=None, agencies=None) -> dict[tuple[int, str], dict]:
     """(year, agency) -> the report's results, plus "charts" (chart_digests), for each report under `directory`."""
     out = {}
-    for path in sorted(directory.glob("*/*/results.json")):
+    for path in sorted(directory.glob(f"*/*/{outputs.RESULTS}")):
         year, agency = path.parent.parent.name, path.parent.name
         if not year.isdigit() or (years and int(year) not in years) or (agencies and agency not in agencies):
             continue
-        results = json.loads(path.read_text(encoding="utf-8"))
-        results["charts"] = chart_digests(path.parent / "report.ipynb")
-        out[int(year), agency] = results
+        results = outputs.read_results(path.parent)
+        if results is not None:  # an unreadable one: no report there
+            out[int(year), agency] = {**results, "charts": chart_digests(path.parent / outputs.NOTEBOOK)}
     return out
 
 
@@ -204,7 +203,7 @@ def _git(repo: Path, *args: str) -> str:
 
 def is_output_dir(path: Path) -> bool:
     """Whether `path` is a build output directory: it holds <year>/<agency>/results.json."""
-    return path.is_dir() and any(p.parent.parent.name.isdigit() for p in path.glob("*/*/results.json"))
+    return path.is_dir() and any(p.parent.parent.name.isdigit() for p in path.glob(f"*/*/{outputs.RESULTS}"))
 
 
 def build(source: Path, out: Path, years=None, agencies=None) -> str:
@@ -361,84 +360,42 @@ def to_text(c: Comparison) -> str:
     return safe("\n".join(lines) + "\n")
 
 
-# ---------------------------------------------------------------- HTML
-CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-color:#222;line-height:1.6}
-h1{font-size:1.4rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin-top:2rem}h3{font-size:1rem;margin:0}
-.summary{font-size:1.1rem;font-weight:bold;padding:.6rem 1rem;background:#eef3f8;border-left:4px solid #1f3a5f}
-.sides th{text-align:left;padding-right:1rem}.problems{background:#fdecea;padding:.5rem 1rem}
-section{border:1px solid #ccd;border-radius:4px;padding:.6rem 1rem;margin:1rem 0}
-.counts{color:#555;font-weight:normal}code{color:#555}.links a{margin-left:.8rem;font-size:.9rem}
-table.cells{border-collapse:collapse;margin:.5rem 0}table.cells td,table.cells th{border:1px solid #ccc;
-padding:.2rem .5rem;text-align:left}table.cells td.num{text-align:right;font-variant-numeric:tabular-nums}
-del{background:#fbd5d5;text-decoration:line-through}ins{background:#cdeccd;text-decoration:none}
-.sentence{margin:.3rem 0}.sentence div{padding-left:1.2rem;text-indent:-1.2rem}
-.findings{margin:.2rem 0 .5rem;padding-left:0;list-style:none}.same{margin:.2rem 0;color:#555}
-.added{color:#1a6b1a}.removed{color:#a61b1b}
-"""
-
-
-def _marked(old: str, new: str) -> tuple[str, str]:
-    """Both sentences as HTML, the characters that differ wrapped in <del> (old) and <ins> (new)."""
+# ---------------------------------------------------------------- HTML (diff.html.j2)
+def _marked(old: str, new: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
+    """Both sentences as (changed, text) parts: the characters that differ are marked changed."""
     a, b = [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        x, y = escape(old[i1:i2]), escape(new[j1:j2])
-        a.append(x if op == "equal" else f"<del>{x}</del>" if x else "")
-        b.append(y if op == "equal" else f"<ins>{y}</ins>" if y else "")
-    return "".join(a), "".join(b)
+        a += [(op != "equal", old[i1:i2])] if i2 > i1 else []
+        b += [(op != "equal", new[j1:j2])] if j2 > j1 else []
+    return a, b
 
 
-def _links(c: Comparison, r: ReportDiff, base: Path) -> str:
+def _links(c: Comparison, r: ReportDiff, base: Path) -> list[tuple[str, str]]:
+    """(role, href relative to `base`) of each side's report page that outlives the command."""
     out = []
     for role, s in (("OLD", c.old), ("NEW", c.new)):
-        page = s.directory / str(r.year) / r.agency / "report.html"
+        page = outputs.agency_dir(s.directory, r.year, r.agency) / outputs.REPORT
         if s.kept and page.exists():
-            out.append(f'<a href="{escape(Path(os.path.relpath(page.resolve(), base.resolve())).as_posix())}">'
-                       f"{role} report</a>")
-    return f'<span class="links">{"".join(out)}</span>' if out else ""
+            out.append((role, Path(os.path.relpath(page.resolve(), base.resolve())).as_posix()))
+    return out
 
 
-def _report_html(c: Comparison, r: ReportDiff, base: Path) -> str:
-    head = f"{escape(r.name)} <code>{escape(r.agency)}</code>"
-    if r.status == "unchanged":
-        return f'<p class="same">= {head}: unchanged{_links(c, r, base)}</p>'
-    parts = [f'<h3>{head} <span class="counts">{escape(_what(c, r))}</span>{_links(c, r, base)}</h3>']
-    if r.renamed:
-        parts.append(f"<p>名称：<del>{escape(r.renamed[0])}</del> → <ins>{escape(r.renamed[1])}</ins></p>")
-    if r.cells:
-        rows = "".join(
-            f"<tr><td>{_SECTION_NO[x.section]}</td><td>{escape(x.labels[0])}</td><td>{escape(x.labels[1])}</td>"
-            f'<td class="num">{_value(x.old)}</td><td class="num">{_value(x.new)}</td>'
-            f"<td><code>{escape(x.key)}</code></td></tr>" for x in r.cells)
-        parts.append('<table class="cells"><thead><tr><th>表</th><th>行</th><th>列</th><th>OLD</th><th>NEW</th>'
-                     f"<th>code</th></tr></thead><tbody>{rows}</tbody></table>")
+def _view(c: Comparison, r: ReportDiff, base: Path) -> dict:
+    """What the page shows of one report, its values formatted as the text output formats them."""
+    sentences = []
     for old, new in r.sentences:
         a, b = _marked(old or "", new or "")
-        parts.append('<div class="sentence">' + (f'<div class="removed">− {a}</div>' if old else "")
-                     + (f'<div class="added">+ {b}</div>' if new else "") + "</div>")
-    findings = [f'<li class="added">+ {escape(_finding(f))}</li>' for f in r.findings_added]
-    findings += [f'<li class="removed">− {escape(_finding(f))}</li>' for f in r.findings_removed]
-    if findings:
-        parts.append(f'<p>findings:</p><ul class="findings">{"".join(findings)}</ul>')
-    if r.charts:
-        parts.append("<p>charts: " + "; ".join(escape(chart) for chart in r.charts) + "</p>")
-    return f'<section class="{r.status}" id="{r.year}-{escape(r.agency)}">{"".join(parts)}</section>'
+        sentences.append((a if old else None, b if new else None))
+    return {"report": r, "what": _what(c, r), "links": _links(c, r, base), "sentences": sentences,
+            "cells": [(_SECTION_NO[x.section], *x.labels, _value(x.old), _value(x.new), x.key) for x in r.cells],
+            "findings": [("added", "+", _finding(f)) for f in r.findings_added]
+                        + [("removed", "−", _finding(f)) for f in r.findings_removed]}
 
 
 def to_html(c: Comparison, base: Path = Path(".")) -> str:
     """The comparison as a standalone page; links to the reports are relative to the directory `base`."""
-    body = [f'<h1>govreport diff</h1><p class="summary">{escape(summary(c.reports))}</p>',
-            f'<table class="sides"><tr><th>OLD</th><td>{escape(c.old.label)}</td></tr>'
-            f"<tr><th>NEW</th><td>{escape(c.new.label)}</td></tr></table>"]
-    for role, s in (("OLD", c.old), ("NEW", c.new)):
-        if s.problems:
-            body.append(f'<div class="problems"><h2>{role} did not build every report</h2>'
-                        f"<pre>{escape(s.problems)}</pre></div>")
-    for year, reports in _in_order(c.reports):
-        body.append(f"<h2>{year}</h2>" + "".join(_report_html(c, r, base) for r in reports))
-    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>govreport diff</title>'
-            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+    years = [(year, [_view(c, r, base) for r in reports]) for year, reports in _in_order(c.reports)]
+    return pages.render("diff.html.j2", summary=summary(c.reports), old=c.old, new=c.new, years=years)
 
 
 # ---------------------------------------------------------------- command line
@@ -470,8 +427,8 @@ def add_parser(sub) -> None:
     p.add_argument("new", metavar="NEW", help="build output directory or git revision (WORKTREE: uncommitted)")
     p.add_argument("--year", type=int, action="append", help="only this year (repeatable; default: every year)")
     p.add_argument("--agency", action="append", help="only this agency (repeatable; default: every agency)")
-    p.add_argument("--html", type=lambda s: Path(s) if s else None, default=Path("outputs") / "diff.html",
-                   help="write the page here (default: outputs/diff.html; '' for none)")
+    p.add_argument("--html", type=lambda s: Path(s) if s else None, default=Path("outputs") / outputs.DIFF,
+                   help=f"write the page here (default: outputs/{outputs.DIFF}; '' for none)")
     p.add_argument("--exit-code", action="store_true", help="exit with status 1 when something changed (for CI)")
     p.add_argument("--repo", type=Path, default=Path("."), help="the git repository of revisions (default: .)")
     p.add_argument("--keep", type=Path, metavar="DIR",

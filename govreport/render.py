@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import TemplateExporter
 
 from . import webfont
-from .report import RESULTS_MIMETYPE
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from .outputs import RESULTS_MIMETYPE, Results
+from .pages import TEMPLATES
 
 
 def exporter() -> TemplateExporter:
@@ -35,7 +33,7 @@ def to_html(nb: nbformat.NotebookNode, title: str, provenance: dict,
     return webfont.embed((html_exporter or exporter()).from_notebook_node(shown, resources=resources)[0])
 
 
-def results(nb: nbformat.NotebookNode) -> dict:
+def results(nb: nbformat.NotebookNode) -> Results:
     """The results the notebook published (report.publish_results)."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):

@@ -13,8 +13,7 @@ from IPython.display import HTML, display
 from . import checks, narrative, tables
 from . import format as fmt
 from .dataset import AgencyData, load_previous, load_year
-
-RESULTS_MIMETYPE = "application/vnd.govreport.results+json"
+from .outputs import RESULTS_MIMETYPE
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,15 +21,17 @@ def test_check_the_sample_shows_its_two_warnings(capsys):
     assert "hongsibu-edu-bureau" in out and "R7" in out and "W1" in out and "0 error(s), 2 warning(s)" in out
 
 
-def test_check_names_bad_data_and_fails(tmp_path, capsys):
+def test_check_names_bad_data_and_fails(tmp_path):
+    """The real command, in a process of its own: a traceback would go to its stderr."""
     data = Path(shutil.copytree(DATA, tmp_path / "data"))
     s3 = data / "2022" / "section3.csv"
     s3.write_text(s3.read_text(encoding="utf-8").replace("hongsibu-police-branch,1,112,", "hongsibu-police-branch,1,abc,"),
                   encoding="utf-8")
-    assert main(["check", "--year", "2022", "--data", str(data)]) == 1
-    out = capsys.readouterr().out
-    assert "section3.csv: agency hongsibu-police-branch, row 1, column natural, 'abc' is not a number" in out
-    assert "Traceback" not in out
+    proc = subprocess.run([sys.executable, "-m", "govreport.cli", "check", "--year", "2022", "--data", str(data)],
+                          capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    assert "section3.csv: agency hongsibu-police-branch, row 1, column natural, 'abc' is not a number" in proc.stdout
 
 
 # -- build settings and paths: one line on stderr, exit status 2, naming the file (or flag) and the key --

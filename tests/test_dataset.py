@@ -13,9 +13,12 @@ import pandas as pd
 import pytest
 from conftest import SEED_AGENCY, make_agency_data
 
+from govreport import build, checks, config
 from govreport import format as fmt
+from govreport.checks import check_year
 from govreport.cli import main
-from govreport.dataset import AGENCY_COLUMNS, MAX_ID_LENGTH, DataError, DataErrors, YearData, load_previous, load_year
+from govreport.dataset import (AGENCY_COLUMNS, MAX_ID_LENGTH, DataError, DataErrors, YearData, load_previous,
+                               load_previous_agency, load_year, previous_agency, value_problem)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -522,3 +525,58 @@ def test_build_names_every_problem_of_an_agency(tmp_path, capsys):
     assert summary[1].startswith("    ") and "section4.csv: agency hongsibu-police-branch, column review_upheld" in summary[1]
     log = (out / "2022" / AID / "error.log").read_text(encoding="utf-8").splitlines()
     assert len(log) == 2 and "\x1b" not in printed.out + printed.err
+
+
+# ---------------------------------------------------------------- the year before: one lookup, one behaviour
+LAST_YEAR_PROBLEM = f"2021/section4.csv: agency {AID}, column review_upheld, -1 is negative"
+
+
+def bad_last_year(tmp_path: Path) -> Path:
+    """data/2021 and data/2022, with a negative count in AID's 2021 numbers."""
+    data = tmp_path / "data"
+    set_cell("section4.csv", "review_upheld", "-1")(copy_year(data, 2021))
+    copy_year(data, 2022)
+    return data
+
+
+def test_previous_agency_is_none_without_the_year_or_the_agency(years):
+    assert previous_agency(None, SEED) is None
+    assert previous_agency(years[2021], SEED).year == 2021
+    newcomer = dataclasses.replace(years[2021], agencies={k: v for k, v in years[2021].agencies.items() if k != SEED})
+    assert previous_agency(newcomer, SEED) is None  # an agency new this year
+    assert load_previous_agency(DATA, 2022, SEED).agency == years[2021].agencies[SEED]
+    assert load_previous_agency(DATA, 2021, SEED) is None  # no data/2020
+
+
+def test_invalid_data_of_the_year_before_is_an_error_for_check_build_and_report(tmp_path, capsys):
+    data = bad_last_year(tmp_path)
+    prev = load_previous(data, 2022, tolerant=True)
+    lookups = {"previous_agency": lambda: previous_agency(prev, AID),
+               "load_previous_agency (a report)": lambda: load_previous_agency(data, 2022, AID),
+               "check_year": lambda: check_year(load_year(data, 2022, tolerant=True), prev)}
+    for name, lookup in lookups.items():
+        with pytest.raises(DataErrors, match=re.escape(LAST_YEAR_PROBLEM)):
+            lookup()
+            pytest.fail(name)
+    assert previous_agency(prev, SEED).year == 2021  # the other agencies keep their year before
+
+    assert main(["check", "--year", "2022", "--data", str(data)]) == 1
+    assert f"error: {data / LAST_YEAR_PROBLEM}" in capsys.readouterr().out
+    assert main(["check", "--year", "2021", "--year", "2022", "--data", str(data)]) == 1
+    assert capsys.readouterr().out.count(LAST_YEAR_PROBLEM) == 1  # 2021's own problem, and 2022's year before
+
+    settings = config.load(None, 2022, data_dir=data, output_dir=tmp_path / "out", agencies=[AID, SEED])
+    plan = build.plan(settings)
+    assert [(o.agency, o.status) for o in plan.decided] == [(AID, "failed")]
+    assert LAST_YEAR_PROBLEM in plan.decided[0].error and [t.agency for t in plan.tasks] == [SEED]
+
+
+def test_the_loader_needs_nothing_of_the_checks():
+    """R1's value rule lives in the loader; the checks use it from there (no import cycle)."""
+    code = "import sys, govreport.dataset; print('govreport.checks' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    assert checks.value_problem is value_problem
+    assert [value_problem(v) for v in (0, 3, -1, 1.5, "5", True, float("nan"))] == [
+        None, None, "-1 is negative", "1.5 is not a whole number", "'5' is not a number", "True is not a number",
+        "nan is not a number"]
+    assert value_problem(1.5, amount=True) is None

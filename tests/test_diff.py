@@ -195,3 +195,27 @@ def test_the_agencys_own_text_is_compared_sentence_by_sentence():
     new["text"] = ["一是加强培训；", "二是优化审核流程。"]
     d = diff.compare_report(2022, "a", old, new)
     assert d.status == "changed" and d.sentences == [("二是优化流程。", "二是优化审核流程。")]
+
+
+def test_the_page_marks_what_changed_and_escapes_every_text(tmp_path):
+    old, new = diff.Side("OLD <dir>", tmp_path / "old", problems="a <b> failed"), diff.Side("NEW", tmp_path / "new")
+    (tmp_path / "new" / "2022" / "a").mkdir(parents=True)
+    (tmp_path / "new" / "2022" / "a" / "report.html").write_text("<html></html>", encoding="utf-8")
+    finding = {"rule": "R2", "severity": "error", "message": "<i>不相等</i>", "cells": []}
+    changed = diff.compare_report(
+        2022, "a", results("甲局", sentences=["收到5件。"], charts=[("图1", "x")]),
+        results("甲局<script>", {"1:total": 2}, sentences=["收到6件<b>。"], findings=[finding], charts=[("图1", "y")]))
+    same = diff.compare_report(2022, "b", results("乙局"), results("乙局"))
+    page = diff.to_html(diff.Comparison(old, new, [changed, same]), tmp_path)
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert "<td>OLD &lt;dir&gt;</td>" in page and "<pre>a &lt;b&gt; failed</pre>" in page
+    section = page[page.index("<section"):page.index("</section>")]
+    assert 'class="changed" id="2022-a"' in section and '<a href="new/2022/a/report.html">NEW report</a>' in section
+    assert "<del>甲局</del> → <ins>甲局&lt;script&gt;</ins>" in section
+    assert ('<tr><td>三</td><td>一、本年新收政府信息公开申请数量</td><td>总计</td><td class="num">1</td>'
+            '<td class="num">2</td><td><code>1:total</code></td></tr>') in section
+    assert '<div class="removed">− 收到<del>5</del>件。</div>' in section
+    assert '<div class="added">+ 收到<ins>6</ins>件<ins>&lt;b&gt;</ins>。</div>' in section
+    assert '<li class="added">+ 错误 [R2] &lt;i&gt;不相等&lt;/i&gt;</li>' in section
+    assert "<p>charts: 图1 changed</p>" in section
+    assert '<p class="same">= 乙局 <code>b</code>: unchanged</p>' in page
