@@ -20,8 +20,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import format as fmt
+from . import narrative
 from .dataset import AgencyData
-from .narrative import OUTCOMES, figures
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -96,8 +96,8 @@ def outcomes_chart(a: AgencyData) -> Figure:
     with _style():
         fig = Figure(figsize=FIGSIZE, layout="constrained")
         title = f"{a.year}年政府信息公开申请办理结果"
-        f = figures(a)
-        values = [f[OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS]
+        f = narrative.figures(a)
+        values = [f[narrative.OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS]
         total = sum(values)
         if total == 0:
             received = f["received"] + f["carried_over"]
@@ -118,7 +118,7 @@ def outcomes_chart(a: AgencyData) -> Figure:
 def _key_figures(a: AgencyData) -> tuple[dict[str, int], dict[str, int]]:
     """(applications and appeals, enforcement decisions) of one year, label -> count; the applications and
     appeals are narrative.figures', as the sentences and the results tell them."""
-    f = figures(a)
+    f = narrative.figures(a)
     appeals = {"新收申请": f["received"], "办结": f["concluded"],
                fmt.S4_LABELS["review"]: f["reviews"], fmt.S4_LABELS["suit"]: f["suits"]}
     decisions = {fmt.S2_LABELS[f"{row}_decisions"][0]: int(a.s2[f"{row}_decisions"])
