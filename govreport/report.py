@@ -15,7 +15,7 @@ from xml.dom import minidom
 
 from . import checks, narrative, tables
 from . import format as fmt
-from .dataset import AgencyData, load_previous, load_year
+from .dataset import AgencyData, DataError, YearData, load_previous, load_year
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -175,7 +175,7 @@ TABLES = {"2": tables.section2_html, "3": tables.section3_html, "4": tables.sect
 def load(data_dir: str | Path, year: int, agency_id: str, title_form: str = fmt.TITLE_FORMS[0]) -> Report:
     """Load the agency's data for `year` (and `year - 1` when present) and check it; `title_form` is the
     notebook's parameter of that name."""
-    cur = load_year(data_dir, year, tolerant=True, only=agency_id).agency(agency_id)
+    cur = _load_year(data_dir, year, agency_id, tolerant=True).agency(agency_id)
     prev_year = load_previous(data_dir, year, tolerant=True, only=agency_id)
     prev = prev_year.agency(agency_id) if prev_year and agency_id in prev_year.agencies else None
     return Report(cur, prev, checks.check_agency(cur, prev), title_form)
@@ -184,8 +184,16 @@ def load(data_dir: str | Path, year: int, agency_id: str, title_form: str = fmt.
 def check(data_dir: str | Path, year: int, agency_id: str | None = None) -> Findings:
     """The check findings of the year's agencies (or of one), against last year's data when present. Bad data
     raises dataset.DataErrors, every problem in one line each."""
-    return Findings(checks.check_year(load_year(data_dir, year, only=agency_id),
+    return Findings(checks.check_year(_load_year(data_dir, year, agency_id),
                                       load_previous(data_dir, year, tolerant=True, only=agency_id)))
+
+
+def _load_year(data_dir: str | Path, year: int, agency_id: str | None, tolerant: bool = False) -> YearData:
+    """The year's data, of one agency when given: an agency the year does not list is bad input, named so."""
+    data = load_year(data_dir, year, tolerant=tolerant, only=agency_id)
+    if agency_id is not None and agency_id not in data.agencies:
+        raise DataError(data.path / "agencies.csv", f"no agency {agency_id!r} in this year's data")
+    return data
 
 
 def _paragraphs(text: str) -> str:

@@ -67,6 +67,9 @@ def test_argument_order_is_data_year_agency():
     assert (r.cur.year, r.cur.agency.id, r.prev.year) == (2022, SEED, 2021)
     assert gr.load_year(DATA, 2022).agency(SEED).agency == r.cur.agency
     assert gr.check(DATA, 2022, SEED) == []
+    for call in (gr.check, gr.load_report):
+        with pytest.raises(gr.DataError, match=r"2022/agencies.csv: no agency 'hongsibu' in this year's data"):
+            call(DATA, 2022, "hongsibu")
 
 
 # ---------------------------------------------------------------- each part's repr
