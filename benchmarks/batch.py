@@ -178,20 +178,16 @@ def floor(data_dir: Path, year: int, out: Path, agencies: list[str] | None = Non
     """Write out/<agency>.html for each agency with govreport's functions alone (no Jupyter). With `font`, every
     page embeds its own web font, as `govreport build` makes it.
     Returns the seconds taken after the imports: {"font": embedding the fonts, "pages": making the pages}."""
-    from govreport import charts, narrative, report, webfont
+    import govreport as gr
+    from govreport import webfont
     agencies = agencies or agency_ids(data_dir, year)
     out.mkdir(parents=True, exist_ok=True)
     started, fonts = time.perf_counter(), 0.0
     for agency in agencies:
-        r = report.load(agency, year, data_dir)
-        parts = [report.header_html(r), report.text_section_html(r, "1"), report.summary_html(r),
-                 charts.to_svg(charts.yoy_chart(r.cur, r.prev)), report.table_section_html(r, "2"),
-                 report.table_section_html(r, "3"), charts.to_svg(charts.outcomes_chart(r.cur)),
-                 report.table_section_html(r, "4"), report.text_section_html(r, "5"),
-                 report.text_section_html(r, "6")]
+        r = gr.load_report(data_dir, year, agency)
         page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-                f"<title>{escape(narrative.title(r.cur.agency, year))}</title><style></style></head>"
-                f"<body>{''.join(parts)}</body></html>")
+                f"<title>{escape(r.title)}</title><style></style></head>"
+                f"<body>{r._repr_html_()}</body></html>")
         if font:
             embedding = time.perf_counter()
             page = webfont.embed(page)

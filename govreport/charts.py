@@ -20,6 +20,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from . import format as fmt
+from . import narrative
 from .dataset import AgencyData
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -95,10 +96,11 @@ def outcomes_chart(a: AgencyData) -> Figure:
     with _style():
         fig = Figure(figsize=FIGSIZE, layout="constrained")
         title = f"{a.year}年政府信息公开申请办理结果"
-        values = [int(a.s3.loc[[n.code for n in g.leaves()], "total"].sum()) for g in fmt.S3_OUTCOME_GROUPS]
+        f = narrative.figures(a)
+        values = [f[narrative.OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS]
         total = sum(values)
         if total == 0:
-            received = int(a.s3.loc[["1", "2"], "total"].sum())
+            received = f["received"] + f["carried_over"]
             return _message(fig, title, "本年度无办结的政府信息公开申请" if received else "本年度未收到政府信息公开申请")
         ax = fig.subplots()
         labels = [_short(g.label) for g in fmt.S3_OUTCOME_GROUPS]
@@ -114,14 +116,11 @@ def outcomes_chart(a: AgencyData) -> Figure:
 
 
 def _key_figures(a: AgencyData) -> tuple[dict[str, int], dict[str, int]]:
-    """(applications and appeals, enforcement decisions) of one year, label -> count."""
-    s3, s4 = a.s3["total"], a.s4
-    appeals = {
-        "新收申请": int(s3["1"]),
-        "办结": int(s3["3.7"]),
-        fmt.S4_LABELS["review"]: int(s4["review_total"]),
-        fmt.S4_LABELS["suit"]: int(s4["direct_total"] + s4["after_review_total"]),
-    }
+    """(applications and appeals, enforcement decisions) of one year, label -> count; the applications and
+    appeals are narrative.figures', as the sentences and the results tell them."""
+    f = narrative.figures(a)
+    appeals = {"新收申请": f["received"], "办结": f["concluded"],
+               fmt.S4_LABELS["review"]: f["reviews"], fmt.S4_LABELS["suit"]: f["suits"]}
     decisions = {fmt.S2_LABELS[f"{row}_decisions"][0]: int(a.s2[f"{row}_decisions"])
                  for row in ("license", "penalty", "enforcement")}
     return appeals, decisions
@@ -180,9 +179,3 @@ def warm_up() -> None:
         fig.add_subplot().bar(["政府信息公开０１２３４５６７８９"], [1])
     to_svg(fig)
 
-
-def show(fig: Figure) -> None:
-    """Display the figure in a notebook as inline SVG (image/svg+xml), and close it."""
-    from IPython.display import SVG, display
-
-    display(SVG(to_svg(fig)))

@@ -106,8 +106,14 @@ def _group_total(a: AgencyData, code: str) -> int:
     return int(sum(a.s3.loc[n.code, "total"] for n in _GROUPS[code].leaves()))
 
 
+# figures() of the outcome groups （一）…（六）, by row code
+OUTCOMES = {"3.1": "disclosed", "3.2": "partial", "3.3": "refused", "3.4": "unable", "3.5": "unprocessed",
+            "3.6": "other"}
+
+
 def figures(cur: AgencyData) -> dict:
-    """The key numbers of sections 二–四 as plain ints/floats (JSON-serialisable)."""
+    """The key numbers of sections 二–四 as plain ints/floats (JSON-serialisable), computed here only: the
+    sentences, the charts, the results and the index page all tell these."""
     total = cur.s3["total"]
     received, carried, concluded = int(total["1"]), int(total["2"]), int(total["3.7"])
     denominator = received + carried
@@ -117,12 +123,7 @@ def figures(cur: AgencyData) -> dict:
         "carried_over": carried,
         "concluded": concluded,
         "completion_rate": concluded / denominator if denominator else None,
-        "disclosed": _group_total(cur, "3.1"),
-        "partial": _group_total(cur, "3.2"),
-        "refused": _group_total(cur, "3.3"),
-        "unable": _group_total(cur, "3.4"),
-        "unprocessed": _group_total(cur, "3.5"),
-        "other": _group_total(cur, "3.6"),
+        **{key: _group_total(cur, code) for code, key in OUTCOMES.items()},
         "carried_forward": int(total["4"]),
         "reviews": int(s4["review_total"]),
         "reviews_corrected": int(s4["review_corrected"]),
@@ -147,11 +148,12 @@ def _applications(f: dict, year: int) -> str:
     return f"{year}年，本机关{opening}，上年结转{carried}件，办结{f['concluded']}件，办结率{rate}。"
 
 
-def _shares(a: AgencyData, concluded: int) -> str | None:
+def _shares(f: dict) -> str | None:
+    concluded = f["concluded"]
     if not concluded:
         return None
     parts = [f"{_short(g.label)}{n}件（占{percent(n, concluded)}）"
-             for g in fmt.S3_OUTCOME_GROUPS if (n := _group_total(a, g.code))]
+             for g in fmt.S3_OUTCOME_GROUPS if (n := f[OUTCOMES[g.code]])]
     return f"办结的申请中，{'，'.join(parts)}。" if parts else None
 
 
@@ -202,7 +204,7 @@ def sentences(cur: AgencyData, prev: AgencyData | None = None) -> list[str]:
     f = figures(cur)
     out = [_applications(f, cur.year)]
     if f["received"] + f["carried_over"]:
-        out += [s for s in (_shares(cur, f["concluded"]), _reasons(cur)) if s]
+        out += [s for s in (_shares(f), _reasons(cur)) if s]
         out.append(f"结转下年度继续办理{f['carried_forward']}件。")
     out += [_litigation(f), _section2(cur)]
     if prev is not None:

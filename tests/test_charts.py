@@ -14,7 +14,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.image import imread
 from matplotlib.text import Text
 
-from govreport import charts
+from govreport import charts, narrative
 from govreport import format as fmt
 
 from conftest import make_agency_data
@@ -181,15 +181,6 @@ def test_no_global_rcparams_change_and_figures_closed(seed, prev):
     assert plt.get_fignums() == []
 
 
-def test_show_displays_inline_svg(seed, monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", shown.append)
-    charts.show(charts.outcomes_chart(seed))
-    (svg,) = shown
-    assert svg._repr_svg_().lstrip().startswith("<svg")
-    assert plt.get_fignums() == []
-
-
 def test_png_renders_text(seed, prev, tmp_path):
     out = tmp_path / "yoy.png"
     with warnings.catch_warnings():
@@ -198,3 +189,13 @@ def test_png_renders_text(seed, prev, tmp_path):
     pixels = imread(out)
     assert pixels.shape[:2] == (350, 700)
     assert (pixels[:30, :, :3] < 0.5).any()  # the title row is drawn
+
+
+def test_key_figures_are_narratives(seed, prev, monkeypatch):
+    """The charts draw narrative.figures (as the sentences and the results tell them), not counts of their own."""
+    told = {**narrative.figures(seed), "received": 7, "concluded": 6, "reviews": 3, "suits": 2,
+            **dict.fromkeys(narrative.OUTCOMES.values(), 1)}
+    monkeypatch.setattr(narrative, "figures", lambda a: told)
+    left, _ = charts.yoy_chart(seed, None).axes
+    assert [b.get_height() for b in left.containers[0]] == [7, 6, 3, 2]
+    assert [p.get_width() for p in charts.outcomes_chart(seed).axes[0].patches] == [1] * 6

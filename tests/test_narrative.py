@@ -54,8 +54,8 @@ def test_title_forms(seed):
     with pytest.raises(ValueError, match="'年度'"):
         narrative.title(seed.agency, 2023, "年报")
     r = report.Report(seed, None, [], title_form="年度")
-    assert "<h1>红寺堡区人民政府办公室2022年度政府信息公开工作年度报告</h1>" in report.header_html(r)
-    assert "《红寺堡区人民政府办公室2022年度政府信息公开工作年度报告》" in report.header_html(r)
+    assert "<h1>红寺堡区人民政府办公室2022年度政府信息公开工作年度报告</h1>" in r.header.html
+    assert "《红寺堡区人民政府办公室2022年度政府信息公开工作年度报告》" in r.header.html
 
 
 def test_notebook_title_form_parameter():

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 政府信息公开工作年度报告 (one agency, one year)
 # Run by `govreport run` / `govreport build` through papermill; only cell outputs reach the HTML.
-# Logic lives in `govreport/`; each cell below shows one part of the report.
+# Logic lives in `govreport/`; each cell below displays parts of the report (`import govreport as gr`).
 
 # %% tags=["parameters"]
 agency_id = "hongsibu-gov-office"
@@ -26,32 +26,29 @@ charts = True  # False: a report without charts
 title_form = "年"  # how the title writes the year: "年" (2022年…) or "年度" (2022年度…)
 
 # %%
-from govreport import charts as plots
-from govreport import report as gr
+import govreport as gr
 
-r = gr.load(agency_id, int(year), data_dir, title_form)
-gr.show(gr.header_html(r))
+r = gr.load_report(data_dir, int(year), agency_id, title_form)
+display(r.header)
 
 # %%
-gr.show(gr.text_section_html(r, "1"))
-gr.show(gr.summary_html(r))
+display(r.narrative["1"], r.narrative["summary"])
 if charts:
-    plots.show(plots.yoy_chart(r.cur, r.prev))
+    display(r.charts["yoy"])
 
 # %%
-gr.show(gr.table_section_html(r, "2"))
+display(r.tables["2"])
 
 # %%
-gr.show(gr.table_section_html(r, "3"))
+display(r.tables["3"])
 if charts:
-    plots.show(plots.outcomes_chart(r.cur))
+    display(r.charts["outcomes"])
 
 # %%
-gr.show(gr.table_section_html(r, "4"))
+display(r.tables["4"])
 
 # %%
-gr.show(gr.text_section_html(r, "5"))
-gr.show(gr.text_section_html(r, "6"))
+display(r.narrative["5"], r.narrative["6"])
 
 # %%
-gr.publish_results(r)
+display(r.results())
