@@ -63,7 +63,7 @@ def test_results_schema_is_what_a_report_publishes():
     cur, prev = make_agency_data(), make_agency_data(year=2021)
     findings = checks.check_agency(make_agency_data(s4={"review_upheld": 1, "review_total": 2}), prev)
     assert findings  # so that the findings' records are checked too
-    made = report.results(report.Report(cur, prev, findings))
+    made = dict(report.Report(cur, prev, findings).results())
     assert set(made) == set(get_type_hints(outputs.Results))
     assert set(made["findings"][0]) == set(get_type_hints(outputs.FindingRecord))
     TypeAdapter(outputs.Results).validate_python(made, strict=True)
