@@ -234,6 +234,11 @@ def _read_text(base: Path, name: str, files: dict[str, str]) -> str:
         raise DataError(path, "missing file")
     raw = path.read_bytes()
     files[name] = hashlib.sha256(raw).hexdigest()
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path) -> str:
+    """Text as Chinese tools write it: UTF-8 (with or without BOM), else GBK (Excel on Chinese Windows)."""
     for encoding in ("utf-8-sig", "gbk"):
         try:
             return raw.decode(encoding)

@@ -18,8 +18,7 @@ from openpyxl import load_workbook
 
 from . import datastore, excel
 from . import format as fmt
-from .checks import value_problem
-from .dataset import _R1, _SAFE_ID, Agency, AgencyData, DataError, _value, load_year
+from .dataset import _R1, _SAFE_ID, Agency, AgencyData, DataError, _value, load_year, value_problem
 from .project import project_root
 from .terminal import safe
 
