@@ -472,7 +472,7 @@ def own_marks(data: AgencyData) -> set[str]:
     import lxml.html
 
     from .. import report
-    summary = lxml.html.fragment_fromstring(report.summary_html(report.Report(data, None, [])))
+    summary = lxml.html.fragment_fromstring(report.Report(data, None, []).narrative["summary"].html)
     template = (Path(report.__file__).parent / "templates" / "govreport" / "index.html.j2").read_text(encoding="utf-8")
     provenance = lxml.html.fromstring(template).find(".//footer/h2")
     return {_squeeze(summary.find("h3").text_content()), _squeeze(provenance.text_content())}
