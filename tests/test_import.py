@@ -15,7 +15,7 @@ from govreport.importer import read_report
 from govreport.importer.core import label_key, readings, solve
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = Path("/work/shared/seeds/000_0a0f92715d043311.txt")
+SEED = ROOT.parent / "shared" / "seeds" / "000_0a0f92715d043311.txt"  # beside the checkout, as in CI
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed_2022.txt"  # the seed, kept with the tests
 
 
@@ -73,8 +73,9 @@ def test_seed_text_imports_to_its_published_numbers_with_the_two_lost_cells_infe
 
 
 def test_the_seed_fixture_is_the_shared_seed():
-    if SEED.exists():
-        assert SEED.read_bytes() == SEED_TEXT.read_bytes()
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is not beside this checkout")
+    assert SEED.read_bytes() == SEED_TEXT.read_bytes()
 
 
 def _edit(tmp_path, text: str, name="report.txt") -> Path:
