@@ -30,7 +30,6 @@ from . import checks, narrative, outputs, pdf, webfont
 from .config import Settings
 from .dataset import DataError, load_previous, load_year, previous_agency
 from .files import write_atomic
-from . import outputs
 from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, RESULTS, WORKER_LOG, read_state, write_state
 from .provenance import PACKAGE, package_sources, provenance, shown_error
 from .terminal import safe
