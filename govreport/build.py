@@ -396,7 +396,11 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
     for outcome in todo.decided:
         progress(outcome)
     try:
-        built = run(todo.tasks, settings.jobs, progress, year_dir / WORKER_LOG)
+        if settings.scheduler:
+            from .engines import run_dask
+            built = run_dask(todo.tasks, settings.scheduler, progress)
+        else:
+            built = run(todo.tasks, settings.jobs, progress, year_dir / WORKER_LOG)
     finally:
         progress.close()
     outcomes = todo.decided + built

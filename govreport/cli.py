@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def cmd_check(args) -> int:
 
 # how an error message names a setting given as a flag
 FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "agencies": "--agency",
-         "jobs": "--jobs", "timeout": "--timeout", "year": "--year"}
+         "jobs": "--jobs", "scheduler": "--scheduler", "timeout": "--timeout", "year": "--year"}
 
 
 def _settings(args, year: int | None) -> config.Settings:
@@ -51,6 +52,7 @@ def _settings(args, year: int | None) -> config.Settings:
         params = default
     return config.load(params, year, FLAGS, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
                        agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
+                       scheduler=args.scheduler or os.environ.get("GOVREPORT_SCHEDULER") or None,
                        strict=args.strict or None, force=args.force or None, pdf=args.pdf or None)
 
 
@@ -94,6 +96,8 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--notebook", type=Path,
                    help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
     p.add_argument("-j", "--jobs", type=int, help="parallel workers (default: number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="build on this Dask scheduler's workers (default: $GOVREPORT_SCHEDULER, else here)")
     p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
     p.add_argument("--strict", action="store_true", help="build no report for an agency whose data breaks a rule")
     p.add_argument("--force", action="store_true", help="rebuild reports whose inputs did not change")

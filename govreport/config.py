@@ -71,6 +71,7 @@ class Settings(BaseModel):
     notebook: Path | None = None  # None: the project's notebooks/agency_report.ipynb, else govreport's own
     agencies: Annotated[AgencyIds | None, BeforeValidator(_agencies)] = None  # None: every agency
     jobs: Count = Field(default_factory=lambda: os.cpu_count() or 1)  # parallel workers
+    scheduler: str | None = None  # a Dask scheduler's address (tcp://HOST:PORT): build there, not here
     timeout: Count = 300  # seconds one notebook cell may run before the report fails
     strict: StrictBool = False  # build no report for an agency whose data breaks a rule (an error, not a warning)
     force: StrictBool = False  # rebuild even when nothing changed

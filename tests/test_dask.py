@@ -1,0 +1,178 @@
+"""Builds on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from govreport import build, config
+from govreport.outputs import REPORT
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOK = REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"
+AGENCIES = ("hongsibu-gov-office", "hongsibu-edu-bureau", "hongsibu-drc-bureau", "hongsibu-finance-bureau")
+HELD = AGENCIES[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dask_cli(*args: str, cwd: Path, log: Path) -> subprocess.Popen:
+    """A `dask` command in its own process group (its kernels too), so that the finalizer stops them all."""
+    return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], cwd=cwd, start_new_session=True,
+                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(10)
+            time.sleep(0.5)  # its kernels, in the same group, get their signal too
+        except subprocess.TimeoutExpired:
+            continue
+    with __import__("contextlib").suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def cluster(tmp_path_factory, request):
+    """A scheduler and two single-threaded workers (no nanny: a killed worker stays dead); every process is
+    stopped when the test ends, however it ends."""
+    from distributed import Client
+    home = tmp_path_factory.mktemp("cluster")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    processes = []
+    request.addfinalizer(lambda: [stop(p) for p in reversed(processes)])
+    processes.append(dask_cli("scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                              "--no-dashboard", cwd=home, log=home / "scheduler.log"))
+    for i in range(2):
+        processes.append(dask_cli("worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
+                                  "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log"))
+    with Client(address, timeout="60s") as client:
+        client.wait_for_workers(2, timeout=120)
+        pids = set(client.run(os.getpid).values())
+    return address, pids
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The sample data, a notebook that holds one agency's report while a file `hold` exists (telling its
+    worker's pid in `started`), and a local build of it to compare with."""
+    root = tmp_path_factory.mktemp("project")
+    data = Path(shutil.copytree(REPO / "data", root / "data"))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(
+        f"import os, time\nif agency_id == {HELD!r} and os.path.exists({str(root / 'hold')!r}):\n"
+        f"    open({str(root / 'started')!r}, 'w').write(str(os.getppid()))\n"
+        f"    while os.path.exists({str(root / 'hold')!r}):\n        time.sleep(0.1)"))
+    notebook = root / "held.ipynb"
+    nbformat.write(nb, notebook)
+    local = root / "local"
+    outcomes = build.build(settings(data, notebook, local, jobs=2), stream=io.StringIO())
+    assert {o.status for o in outcomes} == {"built"}
+    return root, data, notebook, local
+
+
+def settings(data: Path, notebook: Path, out: Path, **more) -> config.Settings:
+    return config.Settings(year=2022, data_dir=data, notebook=notebook, output_dir=out, **{"agencies": AGENCIES, **more})
+
+
+def assert_same_reports(out: Path, local: Path) -> None:
+    for agency in AGENCIES:
+        assert (out / "2022" / agency / REPORT).read_bytes() == (local / "2022" / agency / REPORT).read_bytes(), agency
+
+
+def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_path):
+    address, _ = cluster
+    root, data, notebook, local = project
+    stream = io.StringIO()
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address), stream=stream)
+    assert {o.agency: o.status for o in outcomes} == dict.fromkeys(AGENCIES, "built"), stream.getvalue()
+    assert_same_reports(tmp_path / "out", local)
+    assert (tmp_path / "out" / "2022" / "index.html").is_file()
+    assert f"[2022 {len(AGENCIES)}/{len(AGENCIES)}]" in stream.getvalue()  # progress, as locally
+    again = build.build(settings(data, notebook, tmp_path / "out", scheduler=address), stream=io.StringIO())
+    assert {o.status for o in again} == {"skipped"}  # decided on the client: nothing sent
+
+
+def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project, tmp_path):
+    address, pids = cluster
+    root, data, notebook, local = project
+    hold, started = root / "hold", root / "started"
+    hold.touch()
+    killed = []
+
+    def kill_the_holder():  # the held report has started in a kernel whose parent is a Dask worker
+        deadline = time.monotonic() + 180
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pid = int(started.read_text() or 0) if started.exists() else 0
+        if pid in pids:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        hold.unlink()  # the retry, on the other worker, goes through
+
+    watcher = threading.Thread(target=kill_the_holder)
+    watcher.start()
+    try:
+        outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address), stream=io.StringIO())
+    finally:
+        watcher.join()
+        hold.unlink(missing_ok=True)
+        started.unlink(missing_ok=True)
+    assert len(killed) == 1
+    assert sorted(o.agency for o in outcomes) == sorted(AGENCIES)  # each once
+    assert {o.status for o in outcomes} == {"built"}
+    assert_same_reports(tmp_path / "out", local)
+
+
+def test_a_worker_of_another_govreport_is_refused(cluster, project, tmp_path, monkeypatch):
+    address, _ = cluster
+    root, data, notebook, local = project
+    from govreport import engines
+    monkeypatch.setattr(engines, "release", lambda: ("0.0.1", "f" * 64))  # the client's, as a worker sees it
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address,
+                                    agencies=AGENCIES[:1]), stream=io.StringIO())
+    assert [o.status for o in outcomes] == ["failed"]
+    assert "runs govreport" in outcomes[0].error and "install the same govreport on every worker" in outcomes[0].error
+    assert not (tmp_path / "out" / "2022" / AGENCIES[0] / REPORT).exists()
+
+
+def test_a_local_build_imports_no_dask(tmp_path):
+    code = ("import sys, io; from pathlib import Path; from govreport import build, config; "
+            f"s = config.Settings(year=2022, data_dir=Path({str(REPO / 'data')!r}), output_dir=Path({str(tmp_path)!r}), "
+            f"notebook=Path({str(NOTEBOOK)!r}),"
+            " agencies=('hongsibu-gov-office',), jobs=1); "
+            "assert [o.status for o in build.build(s, io.StringIO())] == ['built']; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_scheduler_comes_from_the_flag_the_environment_or_params(tmp_path, monkeypatch):
+    from govreport import cli
+    params = tmp_path / "p.yaml"
+    params.write_text("year: 2022\nscheduler: tcp://params:1\n", encoding="utf-8")
+    parse = lambda *more: cli._settings(cli.parser().parse_args(["build", "--params", str(params), *more]), 2022)
+    assert parse().scheduler == "tcp://params:1"
+    monkeypatch.setenv("GOVREPORT_SCHEDULER", "tcp://env:2")
+    assert parse().scheduler == "tcp://env:2"
+    assert parse("--scheduler", "tcp://flag:3").scheduler == "tcp://flag:3"
