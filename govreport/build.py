@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -269,13 +270,14 @@ def plan(settings: Settings) -> Plan:
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
 
 
-def run(tasks: list[Task], jobs: int, progress: Progress, log: Path) -> list[Outcome]:
-    """Run the tasks on `jobs` worker processes (their stderr to `log`); progress(outcome) after each.
+def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
+    """The local engine: make the tasks on `jobs` worker processes (their stderr to `log`); yields each task
+    with what was made of it as it finishes (engines.dask is the other engine, with the same guarantees).
 
-    A worker that dies fails only the report it was making, after one retry in a fresh worker; the others go
-    on. Workers end with this call (or with this process, however it dies): none is left behind."""
+    A worker that dies fails only the report it was making, after one retry in a fresh worker (note(line)
+    says so); the others go on. Workers end with this generator (closed, or this process dying): none is left."""
     todo = list(reversed(tasks))  # pop() gives the next task
-    outcomes, workers, retried = [], [], set()
+    workers, retried = [], set()
 
     def hire(task: Task) -> None:
         workers.append(_Worker(log, task))
@@ -287,26 +289,24 @@ def run(tasks: list[Task], jobs: int, progress: Progress, log: Path) -> list[Out
             ready = multiprocessing.connection.wait([w.conn for w in workers] + [w.process.sentinel for w in workers])
             for worker in [w for w in workers if w.conn in ready or w.process.sentinel in ready]:
                 task, made = worker.task, worker.result()
-                if made is None:  # the worker died: this task may fail, no other
+                died = made is None
+                if died:  # the worker died: this task may fail, no other
                     workers.remove(worker)
                     death = worker.close()
                     if task.agency not in retried:
                         retried.add(task.agency)
-                        progress.note(f"retrying {task.agency}: its worker process died ({death})")
+                        note(f"retrying {task.agency}: its worker process died ({death})")
                         hire(task)
                         continue
-                    outcome = _fail(task.target, task.agency, f"its worker process died twice ({death})",
-                                    f"{task.agency}: the worker process making this report died ({death}), "
-                                    "and again in a fresh worker\n", task.findings)
-                else:
-                    outcome = _record(task, made)
-                outcomes.append(outcome)
-                progress(outcome)
-                if todo and made is None:
+                    made = Made({}, f"its worker process died twice ({death})",
+                                f"{task.agency}: the worker process making this report died ({death}), "
+                                "and again in a fresh worker\n")
+                yield task, made
+                if todo and died:
                     hire(todo.pop())
                 elif todo:
                     worker.give(todo.pop())
-                elif made is not None:
+                elif not died:
                     workers.remove(worker)
                     worker.close()
     finally:
@@ -314,6 +314,16 @@ def run(tasks: list[Task], jobs: int, progress: Progress, log: Path) -> list[Out
             worker.process.terminate()
         for worker in workers:
             worker.close()
+
+
+def run(made: Iterator[tuple[Task, Made]], progress: Progress) -> list[Outcome]:
+    """Write what an engine makes as it comes (only this process, which holds the lock, writes); progress after
+    each. Interrupted, the engine is closed: it stops its workers (or cancels its tasks)."""
+    outcomes = []
+    with contextlib.closing(made):
+        for task, one in made:
+            outcomes.append(_record(task, one))
+            progress(outcomes[-1])
     return outcomes
 
 
@@ -397,10 +407,11 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
         progress(outcome)
     try:
         if settings.scheduler:
-            from .engines import run_dask
-            built = run_dask(todo.tasks, settings.scheduler, progress)
+            from .engines import dask
+            engine = dask(todo.tasks, settings.scheduler)
         else:
-            built = run(todo.tasks, settings.jobs, progress, year_dir / WORKER_LOG)
+            engine = local(todo.tasks, settings.jobs, year_dir / WORKER_LOG, progress.note)
+        built = run(engine, progress)
     finally:
         progress.close()
     outcomes = todo.decided + built

@@ -1,10 +1,10 @@
 """Reports made on a Dask distributed cluster (`govreport build --scheduler tcp://HOST:PORT`).
 
-The local engine is build.run (this machine's worker processes). This one submits each task to a Dask
-scheduler with the public API (Client.submit, as_completed). No shared file system: a task carries its
-notebook and its agency's data files (this year's and last) as bytes, the worker recreates them in a
+An engine takes the tasks and yields each with its Made as it finishes; build.run writes them. The local
+engine is build.local (this machine's worker processes); this one submits each task to a Dask scheduler
+with the public API (Client.submit, as_completed). No shared file system: a task carries its notebook and its agency's data files (this year's and last) as bytes, the worker recreates them in a
 temporary directory named as on the client (a report shows the data directory by its name only) and sends
-back the Made; the client, which holds the output lock, writes it exactly as a local build does (build._record).
+back the Made; the client, which holds the output lock, writes it exactly as a local build does.
 A worker that dies mid-report has its task rerun elsewhere by the scheduler (its `allowed-failures`); Dask
 is imported only here, and only when a build names a scheduler.
 """
@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 import tempfile
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Made, Outcome, Task, _one_line, _record, code_fingerprint
+from .build import Made, Task, _one_line, code_fingerprint
 
 CONNECT_TIMEOUT = "30s"
 
@@ -66,19 +67,18 @@ def make_remote(p: Parcel) -> Made:
         return build.make(task)
 
 
-def run_dask(tasks: list[Task], scheduler: str, progress) -> list[Outcome]:
-    """Make the tasks on the Dask cluster at `scheduler`; write each as it arrives; progress(outcome) after
-    each. Interrupted (Ctrl-C, SIGTERM), it cancels what is still queued or running."""
+def dask(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]]:
+    """The Dask engine: make the tasks on the cluster at `scheduler`; yields each task with what was made of
+    it as it finishes. Closed early (Ctrl-C, SIGTERM), it cancels what is still queued or running."""
     from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
 
-    outcomes, futures = [], {}
+    futures = {}
     with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
         try:
             mine = release()
             futures = {client.submit(make_remote, parcel(task, mine), pure=False): task for task in tasks}
             for future in as_completed(futures):
-                task = futures[future]
                 try:
                     made = future.result()
                 except KilledWorker as err:
@@ -86,9 +86,6 @@ def run_dask(tasks: list[Task], scheduler: str, progress) -> list[Outcome]:
                                 traceback.format_exc())
                 except Exception as err:  # e.g. the worker could not unpickle the task
                     made = Made({}, f"on the Dask cluster: {_one_line(err)}", traceback.format_exc())
-                outcome = _record(task, made)
-                outcomes.append(outcome)
-                progress(outcome)
+                yield futures[future], made
         finally:
             client.cancel(list(futures))
-    return outcomes

@@ -176,3 +176,41 @@ def test_the_scheduler_comes_from_the_flag_the_environment_or_params(tmp_path, m
     monkeypatch.setenv("GOVREPORT_SCHEDULER", "tcp://env:2")
     assert parse().scheduler == "tcp://env:2"
     assert parse("--scheduler", "tcp://flag:3").scheduler == "tcp://flag:3"
+
+
+def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
+    from distributed import Client
+    address, _ = cluster
+    root, data, notebook, local = project
+    hold, started, out = root / "hold", root / "started", tmp_path / "out"
+    hold.touch()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "govreport"), "build", "--year", "2022",
+                             "--data", str(data), "--notebook", str(notebook), "--out", str(out),
+                             *[x for a in AGENCIES for x in ("--agency", a)]],
+                            env={**os.environ, "GOVREPORT_SCHEDULER": address}, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not started.exists() and time.monotonic() < deadline:  # the held report is running on a worker
+            time.sleep(0.1)
+        assert started.exists()
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode != 0
+        assert "interrupted" in stderr.strip().splitlines()[-1]
+        with Client(address, timeout="30s") as client:  # the scheduler forgets the build's tasks, held one too
+            deadline = time.monotonic() + 30
+            while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and \
+                    time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+        assert not (out / "2022" / HELD / REPORT).exists()
+        for agency in AGENCIES:  # what was written is whole: a report with its state, or nothing
+            if (out / "2022" / agency / "build.json").exists():
+                assert (out / "2022" / agency / REPORT).read_bytes() == (local / "2022" / agency / REPORT).read_bytes()
+    finally:
+        hold.unlink(missing_ok=True)
+        started.unlink(missing_ok=True)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
