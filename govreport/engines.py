@@ -70,6 +70,8 @@ def make_remote(p: Parcel) -> Made:
 def dask(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]]:
     """The Dask engine: make the tasks on the cluster at `scheduler`; yields each task with what was made of
     it as it finishes. Closed early (Ctrl-C, SIGTERM), it cancels what is still queued or running."""
+    if not tasks:  # every report skipped: no need of the cluster
+        return
     from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
 
