@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import ctypes
 import fcntl
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -21,6 +22,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Iterator
@@ -272,7 +274,7 @@ def plan(settings: Settings) -> Plan:
 
 def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
     """The local engine: make the tasks on `jobs` worker processes (their stderr to `log`); yields each task
-    with what was made of it as it finishes (engines.dask is the other engine, with the same guarantees).
+    with what was made of it as it finishes (dask_engine is the other, with the same guarantees).
 
     A worker that dies fails only the report it was making, after one retry in a fresh worker (note(line)
     says so); the others go on. Workers end with this generator (closed, or this process dying): none is left."""
@@ -325,6 +327,85 @@ def run(made: Iterator[tuple[Task, Made]], progress: Progress) -> list[Outcome]:
             outcomes.append(_record(task, one))
             progress(outcomes[-1])
     return outcomes
+
+
+# ---------------------------------------------------------------- the Dask engine (--scheduler)
+# Each task is submitted to a Dask scheduler with the public API (Client.submit, as_completed). No shared file
+# system: a task carries its notebook and its agency's data files (this year's and last) as bytes; the worker
+# recreates them in a temporary directory named as on the client (a report shows the data directory by its name
+# only) and sends back the Made, which run() writes here, as a local build's. A worker that dies mid-report has
+# its task rerun elsewhere by the scheduler (its `allowed-failures`). Dask is imported only when a build names a
+# scheduler.
+CONNECT_TIMEOUT = "30s"
+
+
+@dataclass
+class Parcel:
+    """A task as a worker with no access to the client's files receives it."""
+
+    task: Task  # its paths are the client's: the worker uses none of them
+    notebook: bytes
+    data_name: str  # the data directory's name (the report shows it, and only it)
+    files: dict[str, bytes]  # relative to the data directory, as provenance lists them
+    release: tuple[str, str]  # the client's govreport version and code fingerprint
+
+
+@functools.cache
+def release() -> tuple[str, str]:
+    """This process's govreport: its version and code (a different code makes a different report)."""
+    from . import __version__
+    return __version__, code_fingerprint()
+
+
+def parcel(task: Task, client_release: tuple[str, str]) -> Parcel:
+    data_dir = Path(task.parameters["data_dir"])
+    return Parcel(task, Path(task.notebook).read_bytes(), data_dir.name,
+                  {name: (data_dir / name).read_bytes() for name in task.provenance["files"]}, client_release)
+
+
+def make_remote(p: Parcel) -> Made:
+    """On a worker: refuse a different govreport, else make the report from the parcel's own files."""
+    mine = release()
+    if mine != p.release:
+        from distributed import get_worker
+        return Made({}, f"worker {get_worker().address} runs govreport {mine[0]} (code {mine[1][:12]}), the client "
+                        f"{p.release[0]} (code {p.release[1][:12]}): install the same govreport on every worker")
+    with tempfile.TemporaryDirectory(prefix="govreport-") as tmp:
+        data_dir = Path(tmp) / p.data_name
+        for name, content in p.files.items():
+            (data_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (data_dir / name).write_bytes(content)
+        notebook = Path(tmp) / Path(p.task.notebook).name
+        notebook.write_bytes(p.notebook)
+        task = Task(p.task.agency, p.task.title, Path(tmp), notebook, {**p.task.parameters, "data_dir": str(data_dir)},
+                    p.task.provenance, p.task.key, p.task.timeout, [])
+        return make(task)
+
+
+def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]]:
+    """The Dask engine: make the tasks on the cluster at `scheduler`; yields each task with what was made of
+    it as it finishes. Closed early (Ctrl-C, SIGTERM), it cancels what is still queued or running."""
+    if not tasks:  # every report skipped: no need of the cluster
+        return
+    from distributed import Client, as_completed
+    from distributed.scheduler import KilledWorker
+
+    futures = {}
+    with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
+        try:
+            mine = release()
+            futures = {client.submit(make_remote, parcel(task, mine), pure=False): task for task in tasks}
+            for future in as_completed(futures):
+                try:
+                    made = future.result()
+                except KilledWorker as err:
+                    made = Made({}, f"its Dask workers died while making it ({_one_line(err)})",
+                                traceback.format_exc())
+                except Exception as err:  # e.g. the worker could not unpickle the task
+                    made = Made({}, f"on the Dask cluster: {_one_line(err)}", traceback.format_exc())
+                yield futures[future], made
+        finally:
+            client.cancel(list(futures))
 
 
 class _Worker:
@@ -407,8 +488,7 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
         progress(outcome)
     try:
         if settings.scheduler:
-            from .engines import dask
-            engine = dask(todo.tasks, settings.scheduler)
+            engine = dask_engine(todo.tasks, settings.scheduler)
         else:
             engine = local(todo.tasks, settings.jobs, year_dir / WORKER_LOG, progress.note)
         built = run(engine, progress)

@@ -88,7 +88,8 @@ def project(tmp_path_factory):
 
 
 def settings(data: Path, notebook: Path, out: Path, **more) -> config.Settings:
-    return config.Settings(year=2022, data_dir=data, notebook=notebook, output_dir=out, **{"agencies": AGENCIES, **more})
+    more = {"agencies": AGENCIES, **more}
+    return config.Settings(year=2022, data_dir=data, notebook=notebook, output_dir=out, **more)
 
 
 def assert_same_reports(out: Path, local: Path) -> None:
@@ -145,8 +146,7 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
 def test_a_worker_of_another_govreport_is_refused(cluster, project, tmp_path, monkeypatch):
     address, _ = cluster
     root, data, notebook, local = project
-    from govreport import engines
-    monkeypatch.setattr(engines, "release", lambda: ("0.0.1", "f" * 64))  # the client's, as a worker sees it
+    monkeypatch.setattr(build, "release", lambda: ("0.0.1", "f" * 64))  # the client's, as a worker sees it
     outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address,
                                     agencies=AGENCIES[:1]), stream=io.StringIO())
     assert [o.status for o in outcomes] == ["failed"]
@@ -156,8 +156,8 @@ def test_a_worker_of_another_govreport_is_refused(cluster, project, tmp_path, mo
 
 def test_a_local_build_imports_no_dask(tmp_path):
     code = ("import sys, io; from pathlib import Path; from govreport import build, config; "
-            f"s = config.Settings(year=2022, data_dir=Path({str(REPO / 'data')!r}), output_dir=Path({str(tmp_path)!r}), "
-            f"notebook=Path({str(NOTEBOOK)!r}),"
+            f"s = config.Settings(year=2022, data_dir=Path({str(REPO / 'data')!r}), "
+            f"output_dir=Path({str(tmp_path)!r}), notebook=Path({str(NOTEBOOK)!r}),"
             " agencies=('hongsibu-gov-office',), jobs=1); "
             "assert [o.status for o in build.build(s, io.StringIO())] == ['built']; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
