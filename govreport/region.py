@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks
+from . import checks, project
 from . import format as fmt
-from .dataset import AgencyData, DataError, Region, YearData, load_previous, load_region, load_year
+from .dataset import AgencyData, DataError, Region, YearData, load_previous, load_region, load_year, REGION_FILE
 from .narrative import AMOUNT_PLACES
 
 
@@ -35,19 +35,25 @@ def sums(year: YearData, region: Region, group: str) -> AgencyData:
     return AgencyData(year.year, region.agency, s2, s3.astype("int64"), s4, region.narrative)
 
 
+def region_data(region: Region, cur_year: YearData, prev_year: YearData | None,
+                group: str | None = None) -> tuple[AgencyData, AgencyData | None]:
+    """The region's sums this year and last year (None without last year's data). `group`: None, the one
+    region.csv names; "" every agency; else only that group's (in each year, as its agencies.csv groups them)."""
+    group = region.agency.group if group is None else group
+    if not members(cur_year, group):
+        raise DataError(cur_year.path / "agencies.csv", f"no agency of the region's group {group!r}", column="group")
+    region = replace(region, agency=replace(region.agency, group=group))
+    cur = sums(cur_year, region, group)
+    return cur, sums(prev_year, region, group) if prev_year is not None else None
+
+
 def load(data_dir: str | Path | None, year: int, group: str | None = None):
     """The region's Report for `year` (report.Report in the region's voice), against last year's sums when
-    last year exists. `group`: None, the one region.csv names; "" all agencies; else only that group."""
+    last year exists; `group` as region_data's. Any agency's bad data fails it (a sum would be wrong)."""
     from .report import Report
     region = load_region(data_dir, year)
     if region is None:
-        raise DataError(f"{data_dir}/{year}/region.csv", "missing file: this year has no region report")
-    group = region.agency.group if group is None else group
-    cur_year = load_year(data_dir, year)
-    if not members(cur_year, group):
-        raise DataError(cur_year.path / "agencies.csv", f"no agency of group {group!r}", column="group")
-    region = replace(region, agency=replace(region.agency, group=group))
-    cur = sums(cur_year, region, group)
-    prev_year = load_previous(data_dir, year)
-    prev = sums(prev_year, replace(region, narrative={}), group) if prev_year is not None else None
+        raise DataError(Path(project.data_dir(data_dir)) / str(year) / REGION_FILE,
+                        "missing file: this year has no region report")
+    cur, prev = region_data(region, load_year(data_dir, year), load_previous(data_dir, year), group)
     return Report(cur, prev, checks.check_agency(cur, prev), region=True)
