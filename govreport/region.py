@@ -47,13 +47,19 @@ def region_data(region: Region, cur_year: YearData, prev_year: YearData | None,
     return cur, sums(prev_year, region, group) if prev_year is not None else None
 
 
-def load(data_dir: str | Path | None, year: int, group: str | None = None):
-    """The region's Report for `year` (report.Report in the region's voice), against last year's sums when
-    last year exists; `group` as region_data's. Any agency's bad data fails it (a sum would be wrong)."""
-    from .report import Report
+def required_region(data_dir: str | Path | None, year: int) -> Region:
+    """The year's region (load_region); a year without region.csv is bad input here, named so."""
     region = load_region(data_dir, year)
     if region is None:
         raise DataError(Path(project.data_dir(data_dir)) / str(year) / REGION_FILE,
                         "missing file: this year has no region report")
+    return region
+
+
+def load(data_dir: str | Path | None, year: int, group: str | None = None):
+    """The region's Report for `year` (report.Report in the region's voice), against last year's sums when
+    last year exists; `group` as region_data's. Any agency's bad data fails it (a sum would be wrong)."""
+    from .report import Report
+    region = required_region(data_dir, year)
     cur, prev = region_data(region, load_year(data_dir, year), load_previous(data_dir, year), group)
     return Report(cur, prev, checks.check_agency(cur, prev), region=True)

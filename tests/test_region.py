@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport import build, checks, config, narrative, outputs, region
+from govreport import build, checks, config, narrative, outputs, overview, region
 from govreport import format as fmt
 from govreport.dataset import DataError, load_region, load_year
 
@@ -152,6 +152,8 @@ def test_build_writes_the_region_report_incrementally_and_the_index_row(tmp_path
     assert [o.status for o in only] == ["built"]
     page = (out / "2022" / outputs.REGION_REPORT).read_text(encoding="utf-8")
     assert "<h1>红寺堡区2022年政府信息公开工作年度报告</h1>" in page and "2022年，全区新收政府信息公开申请469件" in page
+    official, _, after = page.partition('<section class="gr-overview">')  # the overview comes last, marked
+    assert overview.TITLE in after and overview.TITLE not in official and "六、其他需要报告的事项" in official
     results = json.loads((out / "2022" / outputs.REGION_DIR / outputs.RESULTS).read_text(encoding="utf-8"))
     assert results["agency"] == "hongsibu" and results["figures"]["received"] == 469
     again = build.plan(settings)  # unchanged: skipped

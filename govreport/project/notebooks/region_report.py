@@ -44,5 +44,13 @@ display(r.tables["4"])
 # %%
 display(r.narrative["5"], r.narrative["6"])
 
+# %% [markdown]
+# After the official report: the analyst's overview (附：分析概览), marked as outside the national format.
+
+# %%
+from govreport import overview
+
+display(overview.load(data_dir, int(year), group or None))
+
 # %%
 display(r.results())
