@@ -314,9 +314,10 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
         return Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]])
     findings = checks.check_agency(cur, before)
     if settings.strict and checks.has_errors(findings):
+        refused = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
         target.mkdir(parents=True, exist_ok=True)
-        _write_state(target, Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules"))
-        return Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
+        _write_state(target, refused)
+        return refused
     return Task(agency, narrative.title(cur.agency, year), target, notebook,
                 {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings, report)
 
@@ -464,8 +465,8 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
 
 
 def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
-    """report.pdf beside each report.html (region.pdf beside region.html) that is new or has none yet, with one Chromium; a failure fails
-    that agency's outcome only."""
+    """report.pdf beside each report.html (region.pdf beside region.html) that is new or has none yet, with one
+    Chromium; a failure fails that agency's outcome only."""
     def pages(agency: str) -> tuple[Path, Path]:  # the report and its PDF (the region's: beside the index)
         if agency == outputs.REGION_DIR:
             return year_dir / outputs.REGION_REPORT, year_dir / outputs.REGION_PDF
