@@ -29,12 +29,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import checks, narrative, outputs, pdf, webfont
+from . import checks, narrative, outputs, pdf, project, region, webfont
 from .config import Settings
-from .dataset import DataError, load_previous, load_year, previous_agency
+from .dataset import (REGION_FILE, DataError, DataErrors, YearData, load_previous, load_region, load_year,
+                      previous_agency)
 from .files import write_atomic
 from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, RESULTS, WORKER_LOG, read_state, write_state
-from .provenance import PACKAGE, package_sources, provenance, shown_error
+from .project import REGION_NOTEBOOK
+from .provenance import PACKAGE, data_digest, package_sources, provenance, region_files, shown_error
 from .terminal import safe
 
 PRELOAD = ("pandas", "matplotlib.pyplot", "matplotlib.backends.backend_agg", "IPython.display", "govreport.report",
@@ -72,6 +74,10 @@ class Task:
     key: str
     timeout: int
     findings: list[checks.Finding]
+    report: Path | None = None  # where the HTML goes: default target/REPORT (the region's: beside the index)
+
+    def path(self, name: str) -> Path:
+        return self.report if name == REPORT and self.report else self.target / name
 
 
 def code_fingerprint() -> str:
@@ -125,7 +131,7 @@ def _record(task: Task, made: Made) -> Outcome:
     outcome = Outcome(task.agency, "built", task.findings)
     try:
         for name, text in made.files.items():
-            write_atomic(task.target / name, text)
+            write_atomic(task.path(name), text)
         (task.target / LOG).unlink(missing_ok=True)
         _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
     except OSError as err:
@@ -269,7 +275,53 @@ def plan(settings: Settings) -> Plan:
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year, settings.title_form), target, settings.notebook,
                           {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
+    for todo in filter(None, [_plan_region(settings, year_data, prev, code)]):
+        (tasks if isinstance(todo, Task) else decided).append(todo)
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
+
+
+def region_notebook(notebook: Path) -> Path:
+    """The region's notebook: the project's beside its agency notebook, else the one shipped with govreport."""
+    own = Path(notebook).with_name(REGION_NOTEBOOK.name)
+    return own if own.is_file() else project.package_file(REGION_NOTEBOOK.as_posix())
+
+
+def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None, code: str) -> Task | Outcome | None:
+    """The region's report, when the whole year is built and it has a region.csv: a Task when its inputs
+    (every summed agency's data this year and last, the region's files, notebook, code) changed; else skipped,
+    or failed on bad data (any agency's: a sum would be wrong)."""
+    year, data_dir = settings.year, settings.data_dir
+    if settings.agencies is not None or not (year_data.path / REGION_FILE).is_file():
+        return None
+    target, agency = outputs.region_dir(settings.output_dir, year), outputs.REGION_DIR
+    notebook = region_notebook(settings.notebook)
+    try:
+        bad = [*year_data.invalid.values(), *(prev.invalid.values() if prev else ())]
+        if bad:
+            raise DataErrors(bad)
+        the_region = load_region(data_dir, year)
+        cur, before = region.region_data(the_region, year_data, prev)
+        digests = {str(y.year): data_digest(sums) + "".join(data_digest(y.agency(a)) for a in region.members(
+            y, cur.agency.group)) for y, sums in ((prev, before), (year_data, cur)) if y is not None}
+    except DataError as err:
+        target.mkdir(parents=True, exist_ok=True)
+        return _fail(target, agency, shown_error(str(err), data_dir).replace("\n", "\n    "), f"{err}\n")
+    shown = {"year": year, "data_dir": str(data_dir), "group": cur.agency.group}
+    prov = {**provenance(notebook, data_dir, cur, before, shown), "files": region_files(data_dir, year),
+            "data": {y: hashlib.sha256(d.encode()).hexdigest() for y, d in digests.items()}}
+    key = input_key(prov, code, settings.strict)
+    report = outputs.year_dir(settings.output_dir, year) / outputs.REGION_REPORT
+    state = read_state(target) or {}
+    if not settings.force and state.get("key") == key and report.is_file():
+        return Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]])
+    findings = checks.check_agency(cur, before)
+    if settings.strict and checks.has_errors(findings):
+        refused = Outcome(agency, "refused", findings, "--strict: the data breaks consistency rules")
+        target.mkdir(parents=True, exist_ok=True)
+        _write_state(target, refused)
+        return refused
+    return Task(agency, narrative.title(cur.agency, year), target, notebook,
+                {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings, report)
 
 
 def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
@@ -483,7 +535,7 @@ def _sigterm_interrupts():
 def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
     from .index import write_index
     todo = plan(settings)
-    progress = Progress(len(todo.selected), str(settings.year), stream)
+    progress = Progress(len(todo.tasks) + len(todo.decided), str(settings.year), stream)
     for outcome in todo.decided:
         progress(outcome)
     try:
@@ -502,25 +554,30 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
                     {o.agency: _state(o) for o in outcomes if not o.ok})
     except OSError as err:
         print(f"govreport: {_cannot_write(err)}; the index is out of date", file=stream, flush=True)
-    rank = {a: i for i, a in enumerate(todo.selected)}
+    rank = {a: i for i, a in enumerate([*todo.selected, outputs.REGION_DIR])}
     return sorted(outcomes, key=lambda o: rank[o.agency])
 
 
 def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
-    """report.pdf beside each report.html that is new or has none yet, with one Chromium; a failure fails
-    that agency's outcome only."""
-    def stale(directory: Path) -> bool:
-        html, printed = directory / REPORT, directory / PDF
+    """report.pdf beside each report.html (region.pdf beside region.html) that is new or has none yet, with one
+    Chromium; a failure fails that agency's outcome only."""
+    def pages(agency: str) -> tuple[Path, Path]:  # the report and its PDF (the region's: beside the index)
+        if agency == outputs.REGION_DIR:
+            return year_dir / outputs.REGION_REPORT, year_dir / outputs.REGION_PDF
+        return year_dir / agency / REPORT, year_dir / agency / PDF
+
+    def stale(agency: str) -> bool:
+        html, printed = pages(agency)
         return not printed.is_file() or printed.stat().st_mtime_ns < html.stat().st_mtime_ns
 
-    todo = [o for o in outcomes if o.ok and stale(year_dir / o.agency)]
+    todo = [o for o in outcomes if o.ok and stale(o.agency)]
     if not todo:
         return
     with pdf.PdfPrinter() as printer:
         for outcome in todo:
             directory = year_dir / outcome.agency
             try:
-                printer.print(directory / REPORT, directory / PDF)
+                printer.print(*pages(outcome.agency))
             except Exception as err:
                 failed = _fail(directory, outcome.agency, f"PDF: {_one_line(err)}", traceback.format_exc(),
                                outcome.findings)

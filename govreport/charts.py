@@ -162,6 +162,94 @@ def yoy_chart(cur: AgencyData, prev: AgencyData | None) -> Figure:
         return fig
 
 
+# ---------------------------------------------------------------- the region's overview (overview.py)
+OUTCOME_COLORS = ("#1f3a5f", "#5b7fa6", "#c0504d", "#e39b4a", "#a7b1bc", "#d9d9d9")  # （一）…（六）
+CORRECTED = "#c0504d"
+
+
+def _agency_axes(fig: Figure, names: list[str], title: str):
+    """Horizontal bars, one row per agency (the first on top), their names as tick labels."""
+    ax = fig.subplots()
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title)
+    return ax
+
+
+def _agency_figure(rows: int) -> Figure:
+    """A figure tall enough for `rows` agency bars (at most TOP_N of overview.py: the caller cuts)."""
+    return Figure(figsize=(FIGSIZE[0], 1.2 + ROW_INCHES * max(rows, 1)), layout="constrained")
+
+
+ROW_INCHES = 0.28  # each agency's bar row: room for an 8-pt name
+
+
+def _of_all(shown: int, total: int) -> str:
+    return f"（前{shown}个，共{total}个机关）" if shown < total else ""
+
+
+def ranking_chart(agencies: list[AgencyData], total: int) -> Figure:
+    """Applications received by agency (the leaders given), each bar split by how they were handled."""
+    with _style():
+        fig = _agency_figure(len(agencies))
+        title = f"各机关新收政府信息公开申请及办理结果{_of_all(len(agencies), total)}"
+        if not agencies:
+            return _message(fig, title, "无机关")
+        ax = _agency_axes(fig, [a.agency.name for a in agencies], title)
+        figures = [narrative.figures(a) for a in agencies]
+        left = [0] * len(agencies)
+        for g, color in zip(fmt.S3_OUTCOME_GROUPS, OUTCOME_COLORS):
+            values = [f[narrative.OUTCOMES[g.code]] for f in figures]
+            ax.barh(range(len(agencies)), values, left=left, color=color, height=0.6, label=_short(g.label))
+            left = [x + v for x, v in zip(left, values)]
+        bars = ax.barh(range(len(agencies)), [0] * len(agencies), left=left, height=0.6)
+        ax.bar_label(bars, [f"新收{count_label(f['received'])}件" for f in figures], padding=3, fontsize=8)
+        ax.set_xlim(0, max(max(left), 1) * 1.25)
+        ax.xaxis.set_visible(False)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+        return fig
+
+
+def reasons_chart(year: int, reasons: list[tuple[str, int]]) -> Figure:
+    """The reasons for refusal across the region (不予公开, 无法提供), most first."""
+    with _style():
+        fig = _agency_figure(len(reasons))
+        title = f"{year}年全区不予公开和无法提供的原因"
+        if not reasons:
+            return _message(fig, title, "全区无不予公开、无法提供的申请")
+        ax = _agency_axes(fig, [label for label, _ in reasons], title)
+        bars = ax.barh(range(len(reasons)), [n for _, n in reasons], color=CURRENT, height=0.6)
+        ax.bar_label(bars, [f"{count_label(n)}件" for _, n in reasons], padding=3, fontsize=8)
+        ax.set_xlim(0, max(n for _, n in reasons) * 1.2)
+        ax.xaxis.set_visible(False)
+        return fig
+
+
+def appeals_chart(agencies: list[AgencyData], total: int) -> Figure:
+    """Reviews and suits by agency (the leaders given), and how many of each were corrected."""
+    with _style():
+        fig = _agency_figure(len(agencies))
+        title = f"各机关行政复议、行政诉讼及纠错{_of_all(len(agencies), total)}"
+        if not agencies:
+            return _message(fig, title, "全区未发生行政复议、行政诉讼案件")
+        ax = _agency_axes(fig, [a.agency.name for a in agencies], title)
+        figures = [narrative.figures(a) for a in agencies]
+        ys = range(len(agencies))
+        for key, offset, color in (("reviews", -0.17, CURRENT), ("suits", 0.17, PREVIOUS)):
+            label = fmt.S4_LABELS["review" if key == "reviews" else "suit"]
+            bars = ax.barh([y + offset for y in ys], [f[key] for f in figures], height=0.32, color=color,
+                           label=label)
+            ax.barh([y + offset for y in ys], [f[f"{key}_corrected"] for f in figures], height=0.32,
+                    color=CORRECTED, label=f"其中{fmt.S4_LABELS['review_corrected']}" if key == "reviews" else None)
+            ax.bar_label(bars, [count_label(f[key]) for f in figures], padding=2, fontsize=7)
+        ax.set_xlim(0, max(max(f["reviews"], f["suits"]) for f in figures) * 1.2)
+        ax.xaxis.set_visible(False)
+        fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=8)
+        return fig
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as deterministic SVG text (text as SVG text, fixed ids, no date); closes the figure."""
     buf = io.StringIO()

@@ -69,6 +69,7 @@ class Agency:
     fax: str
     email: str
     rule_making: bool  # may issue 规章 (agencies.csv rule_making; blank: from the level, format.RULE_MAKING_LEVELS)
+    group: str = ""  # agencies.csv group (e.g. 乡镇 / 部门): a region's report may sum one group only
 
 
 @dataclass
@@ -126,7 +127,7 @@ class YearData:
 # ---------------------------------------------------------------- loader: data/<year>/
 AGENCY_COLUMNS = ("agency_id", "name", "full_name", "level", "website_name", "website_url",
                   "address", "postcode", "phone", "fax", "email")
-AGENCY_OPTIONAL_COLUMNS = ("rule_making",)  # absent from an older agencies.csv: derived from the level
+AGENCY_OPTIONAL_COLUMNS = ("rule_making", "group")  # absent from an older agencies.csv: from the level; no group
 MAX_ID_LENGTH = 64  # an agency id names folders and files (outputs/<year>/<id>/): far below any file system's limit
 SECTION_COLUMNS = {"section2.csv": ("agency_id", *fmt.S2_CELLS),
                    "section3.csv": ("agency_id", "row", *fmt.S3_COLUMNS),
@@ -283,9 +284,14 @@ def _read_csv(base: Path, name: str, columns: tuple[str, ...], files: dict[str, 
 
 def _agencies(base: Path, files: dict[str, str], problems: _Problems) -> dict[str, Agency]:
     """agencies.csv, every row checked; {} when it cannot be read or lists no agency (problems recorded)."""
-    path = base / "agencies.csv"
-    frame = _read_csv(base, "agencies.csv", AGENCY_COLUMNS, files, problems, optional=AGENCY_OPTIONAL_COLUMNS)
-    agencies = problems.agencies  # an agency is known (its problems its own) from its row on
+    return _agency_rows(base, "agencies.csv", problems.agencies, files, problems)
+
+
+def _agency_rows(base: Path, name: str, agencies: dict[str, Agency], files: dict[str, str],
+                 problems: _Problems) -> dict[str, Agency]:
+    """The rows of agencies.csv (or region.csv) as Agency records into `agencies`, every row checked."""
+    path = base / name
+    frame = _read_csv(base, name, AGENCY_COLUMNS, files, problems, optional=AGENCY_OPTIONAL_COLUMNS)
     if frame is None:
         return agencies
     if frame.empty:
@@ -441,10 +447,12 @@ def _narratives(base: Path, agencies: dict[str, Agency], chosen: dict[str, Agenc
     return {aid: {s: _narrative(base, aid, s, files, problems) for s in fmt.NARRATIVE_SECTIONS} for aid in chosen}
 
 
-def _narrative(base: Path, aid: str, section: str, files: dict[str, str], problems: _Problems) -> str:
+def _narrative(base: Path, aid: str, section: str, files: dict[str, str], problems: _Problems,
+               folder: str | None = None) -> str:
     """One narrative file's text with LF line breaks (old Mac and Excel exports end a line with CR alone),
-    or "" when it is bad (the problem recorded): no control character may reach a report."""
-    name = f"narrative/{aid}/s{section}.md"
+    or "" when it is bad (the problem recorded): no control character may reach a report. `folder`: where
+    the files are (default narrative/<aid>)."""
+    name = f"{folder or f'narrative/{aid}'}/s{section}.md"
     try:
         text = _read_text(base, name, files).replace("\r\n", "\n").replace("\r", "\n")
     except DataError as err:
@@ -458,3 +466,36 @@ def _narrative(base: Path, aid: str, section: str, files: dict[str, str], proble
                                         "line breaks may appear in the text", agency=aid, line=n))
         return ""
     return text.strip()
+
+
+# ---------------------------------------------------------------- the region: data/<year>/region.csv
+REGION_FILE = "region.csv"  # one row, agencies.csv's columns: the region as its own report names it
+REGION_NARRATIVE = "region"  # data/<year>/region/s1.md, s5.md, s6.md: the region's own text
+
+
+@dataclass
+class Region:
+    """The region of a year (district, city, …) whose own report sums its agencies' tables."""
+
+    agency: Agency  # its id, names and contact details; .group: the agencies it sums ("" = all)
+    narrative: dict[str, str]  # keys format.NARRATIVE_SECTIONS
+    files: dict[str, str]  # path relative to data/<year>/ -> sha256 of its bytes
+
+
+def load_region(data_dir: str | Path | None, year: int) -> Region | None:
+    """data_dir/<year>/region.csv and region/s*.md, checked as agencies.csv and narratives are (every problem
+    at once); None when the year has no region.csv: it has no region report."""
+    base = project.data_dir(data_dir) / str(year)
+    if not (base / REGION_FILE).is_file():
+        return None
+    files: dict[str, str] = {}
+    problems = _Problems(tolerant=False)
+    found = _agency_rows(base, REGION_FILE, {}, files, problems)
+    if len(found) > 1:
+        problems(DataError(base / REGION_FILE, "more than one region: the file has one row", line=3), whole=True)
+    region = next(iter(found.values()), None)
+    aid = region.id if region else ""
+    narrative = {s: _narrative(base, aid, s, files, problems, REGION_NARRATIVE) for s in fmt.NARRATIVE_SECTIONS}
+    if problems.found or region is None:
+        raise DataErrors(problems.found)
+    return Region(region, narrative, files)

@@ -1,4 +1,5 @@
-"""The year's index page: every agency with its key figures, check status and links (year_index.html.j2)."""
+"""The year's index page: every agency with its key figures, check status and links, and the region's totals
+row linking its 汇总 report when the year has one (year_index.html.j2)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +31,20 @@ def _row(directory: Path, agency: str, name: str, state: dict) -> dict:
             "figures": [_figure(k, figures.get(k)) for k, _ in COLUMNS],
             "findings": findings, "errors": sum(f["severity"] == "error" for f in findings),
             "label": STATUS.get(status, status), "error": state.get("error", ""),
-            "report": outputs.REPORT if (directory / outputs.REPORT).is_file() else "",
-            "log": state.get("log", "")}
+            "report": f"{agency}/{outputs.REPORT}" if (directory / outputs.REPORT).is_file() else "",
+            "log": f"{agency}/{state['log']}" if state.get("log") else ""}
+
+
+def _region_row(year_dir: Path, states: dict) -> dict | None:
+    """The region's totals row (its 汇总 report's figures and link), or None when the year has no region build."""
+    directory = year_dir / outputs.REGION_DIR
+    state = states.get(outputs.REGION_DIR) or outputs.read_state(directory)
+    if not state:
+        return None
+    results = outputs.read_results(directory) or {}
+    row = _row(directory, outputs.REGION_DIR, f"{results.get('name', '')}（汇总）", state)
+    return {**row, "agency": results.get("agency", outputs.REGION_DIR),
+            "report": outputs.REGION_REPORT if (year_dir / outputs.REGION_REPORT).is_file() else ""}
 
 
 def index_html(year_dir: Path, year: int, names: dict[str, str], states: dict | None = None) -> str:
@@ -42,7 +55,7 @@ def index_html(year_dir: Path, year: int, names: dict[str, str], states: dict | 
     rows = [_row(year_dir / agency, agency, name, states.get(agency) or outputs.read_state(year_dir / agency) or {})
             for agency, name in names.items()]
     return webfont.embed(pages.render("year_index.html.j2", title=title, headers=[h for _, h in COLUMNS],
-                                      rows=rows))
+                                      rows=rows, region=_region_row(year_dir, states)))
 
 
 def write_index(year_dir: Path, year: int, names: dict[str, str], states: dict | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""The computed narrative: Chinese title, preamble, key figures and sentences from one agency's data."""
+"""The computed narrative: Chinese title, preamble, key figures and sentences from one agency's (or one
+region's summed) data."""
 from __future__ import annotations
 
 import re
@@ -139,13 +140,26 @@ def _short(label: str) -> str:
     return re.sub(r"^(（[一二三四五六七八九十]+）|\d+\.)|（[^）]*）$", "", label)
 
 
-def _applications(f: dict, year: int) -> str:
+AGENCY_SUBJECT = "本机关"  # who the sentences of an agency's report speak for
+# A region's report speaks for the whole region, named by the last character of its name: 红寺堡区 → 全区.
+REGION_SUBJECTS = {"区": "全区", "市": "全市", "县": "全县", "州": "全州"}
+OTHER_REGION_SUBJECT = "全辖区"  # a region named otherwise (…综合实验区 is a 区; …旗, …盟 are not listed)
+
+
+def subject(agency: Agency, region: bool = False) -> str:
+    """Who the computed sentences speak for: 本机关, or for a region 全区 / 全市 / 全县 / 全州 / 全辖区."""
+    if not region:
+        return AGENCY_SUBJECT
+    return REGION_SUBJECTS.get(agency.name[-1:], OTHER_REGION_SUBJECT)
+
+
+def _applications(f: dict, year: int, who: str) -> str:
     received, carried = f["received"], f["carried_over"]
     if received + carried == 0:
-        return f"{year}年，本机关全年未收到政府信息公开申请，无上年结转申请。"
+        return f"{year}年，{who}全年未收到政府信息公开申请，无上年结转申请。"
     opening = f"新收政府信息公开申请{received}件" if received else "全年未收到新的政府信息公开申请"
     rate = percent(f["concluded"], received + carried)
-    return f"{year}年，本机关{opening}，上年结转{carried}件，办结{f['concluded']}件，办结率{rate}。"
+    return f"{year}年，{who}{opening}，上年结转{carried}件，办结{f['concluded']}件，办结率{rate}。"
 
 
 def _shares(f: dict) -> str | None:
@@ -160,7 +174,7 @@ def _shares(f: dict) -> str | None:
 TOP_REASONS = 2  # the reasons named as 主要原因, and every one tied with the last of them
 
 
-def _reasons(a: AgencyData) -> str | None:
+def _reasons(a: AgencyData, who: str) -> str | None:
     rows = [n for g in _REASON_GROUPS for n in _GROUPS[g].leaves()]
     counts = sorted(((int(a.s3.loc[n.code, "total"]), n) for n in rows if a.s3.loc[n.code, "total"]),
                     key=lambda x: -x[0])  # stable: ties keep the format's order
@@ -169,7 +183,13 @@ def _reasons(a: AgencyData) -> str | None:
     last = counts[:TOP_REASONS][-1][0]
     counts = [(c, n) for c, n in counts if c >= last]
     groups = "和".join(_short(_GROUPS[g].label) for g in _REASON_GROUPS)
-    return f"{groups}的主要原因为{'、'.join(f'{_short(n.label)}（{c}件）' for c, n in counts)}。"
+    reasons = "、".join(f"{_voiced(_short(n.label), who)}（{c}件）" for c, n in counts)
+    return f"{groups}的主要原因为{reasons}。"
+
+
+def _voiced(label: str, who: str) -> str:
+    """A reason's label as `who` says it: 本机关不掌握相关政府信息 is, for a region, 不掌握相关政府信息."""
+    return label if who == AGENCY_SUBJECT else label.replace(AGENCY_SUBJECT, "")
 
 
 def _litigation(f: dict) -> str:
@@ -180,7 +200,7 @@ def _litigation(f: dict) -> str:
             f"{suit}{f['suits']}件，其中{corrected}{f['suits_corrected']}件。")
 
 
-def _section2(a: AgencyData) -> str:
+def _section2(a: AgencyData, who: str) -> str:
     s2 = a.s2
     docs = [f"制发{row.label}{int(s2[f'{row.code}_issued'])}件，废止{int(s2[f'{row.code}_repealed'])}件，"
             f"现行有效{int(s2[f'{row.code}_in_force'])}件"
@@ -189,7 +209,7 @@ def _section2(a: AgencyData) -> str:
     decisions = "、".join(f"{r.label}决定{int(s2[code])}件"
                           for b in fmt.S2_BLOCKS for code, r, c in b.cells() if c.code == "decisions")
     fees_label = fmt.S2_LABELS["fees_amount"][0]
-    return f"{a.year}年，本机关{'；'.join(docs)}；作出{decisions}；收取{fees_label}{wan(s2['fees_amount'])}万元。"
+    return f"{a.year}年，{who}{'；'.join(docs)}；作出{decisions}；收取{fees_label}{wan(s2['fees_amount'])}万元。"
 
 
 def _changes(f: dict, p: dict) -> str:
@@ -199,14 +219,21 @@ def _changes(f: dict, p: dict) -> str:
     return f"{'，'.join(parts)}。"
 
 
-def sentences(cur: AgencyData, prev: AgencyData | None = None) -> list[str]:
-    """The computed narrative, one full Chinese sentence per item (year-over-year changes when `prev` is given)."""
+def sentences(cur: AgencyData, prev: AgencyData | None = None, region: bool = False) -> list[str]:
+    """The computed narrative, one full Chinese sentence per item (year-over-year changes when `prev` is given);
+    `region`: in the voice of a region's report (subject)."""
     f = figures(cur)
-    out = [_applications(f, cur.year)]
+    who = subject(cur.agency, region)
+    out = [_applications(f, cur.year, who)]
     if f["received"] + f["carried_over"]:
-        out += [s for s in (_shares(f), _reasons(cur)) if s]
+        out += [s for s in (_shares(f), _reasons(cur, who)) if s]
         out.append(f"结转下年度继续办理{f['carried_forward']}件。")
-    out += [_litigation(f), _section2(cur)]
+    out += [_litigation(f), _section2(cur, who)]
     if prev is not None:
         out.append(_changes(f, figures(prev)))
+    elif region:  # an agency new this year says nothing; a region without last year's data says so
+        out.append(NO_COMPARISON)
     return out
+
+
+NO_COMPARISON = "无上年数据，本年度不作同比比较。"

@@ -8,6 +8,8 @@ a report records about itself) and build.json (how its build went), with their r
     <out>/<year>/<agency>/results.json           Results: read by the index page and `govreport diff`
     <out>/<year>/<agency>/build.json             BuildState: the build's incremental key and outcome
     <out>/<year>/<agency>/error.log              the full story of a failed build
+    <out>/<year>/region.html                     the region's 汇总 report (and region.pdf with --pdf)
+    <out>/<year>/_region/                        its report.ipynb, results.json, build.json, error.log
 
 The build writes these, the index page and `govreport diff` read them; none of them imports another to learn
 a name. This module imports nothing of ours but files.write_atomic.
@@ -32,6 +34,9 @@ INDEX = "index.html"
 WORKER_LOG = "workers.log"
 LOCK = ".lock"
 DIFF = "diff.html"  # `govreport diff --html`'s default name
+REGION_REPORT = "region.html"
+REGION_PDF = "region.pdf"
+REGION_DIR = "_region"  # no agency id starts with "_" (dataset._SAFE_ID): never an agency's directory
 RESULTS_MIMETYPE = "application/vnd.govreport.results+json"  # how the notebook publishes Results
 
 
@@ -41,6 +46,11 @@ def year_dir(output_dir: Path, year: int) -> Path:
 
 def agency_dir(output_dir: Path, year: int, agency: str) -> Path:
     return year_dir(output_dir, year) / agency
+
+
+def region_dir(output_dir: Path, year: int) -> Path:
+    """Where the region's build keeps its notebook, results and state (its report is beside the year's index)."""
+    return year_dir(output_dir, year) / REGION_DIR
 
 
 # ---------------------------------------------------------------- schemas

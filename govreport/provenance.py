@@ -39,6 +39,17 @@ def input_files(data_dir: str | Path, year: int, agency_id: str) -> list[str]:
     return [p for p in out if (root / p).is_file()]
 
 
+def region_files(data_dir: str | Path, year: int) -> list[str]:
+    """The data files the region's report reads, relative to data_dir: every agency's data and the region's own
+    files, this year's and last year's if present."""
+    from .dataset import REGION_FILE, REGION_NARRATIVE
+    root, out = Path(data_dir), []
+    for y in (year - 1, year):
+        out += [f"{y}/{name}" for name in (*DATA_FILES, REGION_FILE)]
+        out += [f"{y}/{REGION_NARRATIVE}/s{k}.md" for k in fmt.NARRATIVE_SECTIONS]
+    return [p for p in out if (root / p).is_file()]
+
+
 @functools.cache
 def versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in VERSIONED}}

@@ -103,6 +103,7 @@ class Report:
     prev: AgencyData | None
     findings: list[checks.Finding]
     title_form: str = fmt.TITLE_FORMS[0]
+    region: bool = False  # a region's report (region.py): its sums, its sentences in the region's voice
 
     def __post_init__(self):
         self.findings = Findings(self.findings)
@@ -121,7 +122,7 @@ class Report:
     @cached_property
     def sentences(self) -> list[str]:
         """The sentences computed from the tables (and last year's)."""
-        return narrative.sentences(self.cur, self.prev)
+        return narrative.sentences(self.cur, self.prev, self.region)
 
     @cached_property
     def narrative(self) -> Parts:

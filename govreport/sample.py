@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govreport import format as fmt
-from govreport.dataset import AGENCY_COLUMNS, AGENCY_OPTIONAL_COLUMNS
+from govreport.dataset import AGENCY_COLUMNS, AGENCY_OPTIONAL_COLUMNS, REGION_FILE, REGION_NARRATIVE
 
 YEARS = (2021, 2022)
 PORTAL = ("红寺堡区人民政府门户网站", "www.hongsibu.gov.cn")
@@ -58,6 +58,9 @@ AGENCIES = (
      "吴忠市红寺堡区太阳山镇团结路018号", "0953-5118001", "0953-5118002", "tyszzf@163.com"),
 )
 SEED = "hongsibu-gov-office"
+TOWN_GROUP, DEPARTMENT_GROUP = "乡镇", "部门"  # agencies.csv's group: the towns' level is 乡镇政府
+REGION = ("hongsibu", "红寺堡区", "吴忠市红寺堡区人民政府", "县级政府", "吴忠市红寺堡区金水街008号", "0953-5098596",
+          "0953-5098123", "hspzhfb123@163.com")  # region.csv: the region whose report sums every agency
 RULE7_RECOUNT = "hongsibu-edu-bureau"  # 2022 现行有效件数 recounted after a clean-up: breaks rule 7
 MISQUOTE = ("hongsibu-civil-affairs-bureau", 2022, 12)  # its s1 quotes 12 applications; table 三 row 1 says 14
 
@@ -650,6 +653,24 @@ def _rule_making(level: str) -> str:
     return {v: k for k, v in fmt.RULE_MAKING.items()}[level in fmt.RULE_MAKING_LEVELS]
 
 
+def _group(level: str) -> str:
+    return TOWN_GROUP if level == "乡镇政府" else DEPARTMENT_GROUP
+
+
+def region_texts(year: int) -> dict[str, str]:
+    """The region's own narrative (region/s1.md, s5.md, s6.md) for `year`."""
+    return {
+        "1": f"{year}年，红寺堡区深入贯彻落实《中华人民共和国政府信息公开条例》，全区各部门、各乡镇坚持"
+             "以公开为常态、不公开为例外，围绕区委、区政府中心工作，扎实推进主动公开、依申请公开和政策解读。"
+             "\n\n区政府办公室统筹全区政务公开工作，定期通报各单位政府网站信息更新情况，"
+             "组织开展政务公开业务培训。",
+        "5": f"{year}年，全区政府信息公开工作仍存在公开内容不够全面、政策解读形式较为单一等问题。"
+             "下一步，将加强统筹指导和考核评估，推动各单位提高公开质量。",
+        "6": f"{year}年，全区各单位按照《政府信息公开信息处理费管理办法》执行，信息处理费收取情况见各单位年度报告。"
+             "全区按要求落实人大代表建议和政协提案办理结果公开工作。",
+    }
+
+
 def write(out: Path, agencies: tuple[str, ...] | None = None) -> None:
     """Write every sample year under `out`, with the `agencies` given by id (default: all of them)."""
     numbers = tables()
@@ -658,8 +679,10 @@ def write(out: Path, agencies: tuple[str, ...] | None = None) -> None:
         folder = out / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         _write_csv(folder / "agencies.csv", (*AGENCY_COLUMNS, *AGENCY_OPTIONAL_COLUMNS),
-                   [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email, _rule_making(level))
-                    for aid, name, full, level, address, phone, fax, email in chosen])
+                   [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email, _rule_making(level),
+                     _group(level)) for aid, name, full, level, address, phone, fax, email in chosen])
+        if agencies is None:  # the whole sample: the region's report sums all of it
+            _write_region(folder, year)
         data = numbers[year]
         _write_csv(folder / "section2.csv", ("agency_id", *fmt.S2_CELLS),
                    [(a[0], *(_cell(c, data[a[0]][0][c]) for c in fmt.S2_CELLS)) for a in chosen])
@@ -676,6 +699,16 @@ def write(out: Path, agencies: tuple[str, ...] | None = None) -> None:
             narrative.mkdir(parents=True, exist_ok=True)
             for section, text in texts.items():
                 (narrative / f"s{section}.md").write_text(text + "\n", encoding="utf-8")
+
+
+def _write_region(folder: Path, year: int) -> None:
+    aid, name, full, level, address, phone, fax, email = REGION
+    _write_csv(folder / REGION_FILE, (*AGENCY_COLUMNS, *AGENCY_OPTIONAL_COLUMNS),
+               [(aid, name, full, level, *PORTAL, address, POSTCODE, phone, fax, email, _rule_making(level), "")])
+    narrative = folder / REGION_NARRATIVE
+    narrative.mkdir(exist_ok=True)
+    for section, text in region_texts(year).items():
+        (narrative / f"s{section}.md").write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from govreport import format as fmt
 from govreport.checks import check_year
 from govreport.cli import main
 from govreport.dataset import (AGENCY_COLUMNS, MAX_ID_LENGTH, DataError, DataErrors, YearData, load_previous,
-                               load_previous_agency, load_year, previous_agency, value_problem)
+                               load_previous_agency, load_region, load_year, previous_agency, value_problem)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -51,7 +51,7 @@ def test_sample_years_have_the_same_agencies(years):
 
 def test_seed_agency_2022_is_the_seed_report(years):
     got, want = years[2022].agency(SEED), make_agency_data()
-    assert got.agency == SEED_AGENCY
+    assert got.agency == dataclasses.replace(SEED_AGENCY, group="部门")  # the sample's groups: towns 乡镇, the others 部门
     assert got.s2.to_dict() == want.s2.to_dict()  # SEED_S2, everything else 0
     pd.testing.assert_frame_equal(got.s3, want.s3, check_names=False)  # SEED_S3 and its totals
     pd.testing.assert_series_equal(got.s4, want.s4, check_names=False)
@@ -161,8 +161,10 @@ def test_agency_returns_its_own_data(years):
 def test_files_hashes_every_file_read(years):
     yd = years[2022]
     on_disk = {p.relative_to(yd.path).as_posix(): p for p in yd.path.rglob("*") if p.is_file()}
-    assert set(yd.files) == set(on_disk)
-    assert all(yd.files[k] == hashlib.sha256(p.read_bytes()).hexdigest() for k, p in on_disk.items())
+    region = load_region(DATA, 2022).files  # the region's files are load_region's, every other one load_year's
+    assert set(yd.files) == set(on_disk) - set(region) and set(region) < set(on_disk)
+    assert all(region[k] == hashlib.sha256(on_disk[k].read_bytes()).hexdigest() for k in region)
+    assert all(v == hashlib.sha256(on_disk[k].read_bytes()).hexdigest() for k, v in yd.files.items())
 
 
 def test_load_previous(tmp_path):
@@ -478,7 +480,7 @@ def test_level_is_open_and_rule_making_is_its_own_column(tmp_path):
     assert (got[AID].level, got[AID].rule_making) == ("综合实验区管委会", False)
     assert (got[SEED].level, got[SEED].rule_making) == ("设区的市政府", True)
     assert (got[RULE7_AGENCY].level, got[RULE7_AGENCY].rule_making) == ("政府部门", True)
-    assert [f.name for f in dataclasses.fields(got[AID])][-1] == "rule_making"
+    assert [f.name for f in dataclasses.fields(got[AID])][-2:] == ["rule_making", "group"]  # group: a default
 
 
 def test_an_older_agencies_csv_without_rule_making_derives_it_from_the_level(tmp_path, years):

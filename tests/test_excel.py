@@ -60,10 +60,11 @@ def problems_of(path: Path, year: int = 2022, known=None) -> list[str]:
 # ---------------------------------------------------------------- round trip
 def test_round_trip_reproduces_the_sample_data_byte_for_byte(templates, tmp_path):
     """Bytes: ingest writes with datastore's writer, which writes the sample's bytes, and the workbooks are
-    given in agencies.csv order (the order of new agencies in the file is the order of the command line)."""
+    given in agencies.csv order (the order of new agencies in the file is the order of the command line). The
+    region's files are no agency's: the workbooks do not carry them."""
     for year in (2021, 2022):
         assert cli.main(["ingest", *map(str, templates[year]), "--year", str(year), "--data", str(tmp_path)]) == 0
-    assert snapshot(tmp_path) == {k: v for k, v in snapshot(DATA).items() if k != "README.md"}
+    assert snapshot(tmp_path) == {k: v for k, v in snapshot(DATA, region=False).items() if k != "README.md"}
 
 
 def test_round_trip_in_file_name_order_gives_the_same_values(templates, tmp_path):

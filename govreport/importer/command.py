@@ -26,7 +26,8 @@ def known_agencies(data_dir: Path, year: int) -> list[dict]:
 
 
 def identify(imported: Imported, data_dir: Path, agency_id: str | None) -> Imported:
-    """The import with the agency's id and level: from --agency, else the known agency of the same name."""
+    """The import with the agency's id, level and group (none is printed in a report): from --agency, else the
+    known agency of the same name."""
     a: Agency = imported.data.agency
     rows = known_agencies(data_dir, imported.data.year)
     match = next((r for r in rows if r["agency_id"] == agency_id), None) if agency_id else \
@@ -37,7 +38,8 @@ def identify(imported: Imported, data_dir: Path, agency_id: str | None) -> Impor
                                          "give its id with --agency")
     level = match["level"] if match else a.level
     rule_making = fmt.RULE_MAKING.get((match or {}).get("rule_making", ""), level in fmt.RULE_MAKING_LEVELS)
-    agency = replace(a, id=agency_id or match["agency_id"], level=level, rule_making=rule_making)
+    agency = replace(a, id=agency_id or match["agency_id"], level=level, rule_making=rule_making,
+                     group=(match or {}).get("group", a.group))
     imported.data.agency = agency
     return imported
 

@@ -15,6 +15,7 @@ from string import Template
 
 MARKER = "govreport.toml"
 NOTEBOOK = Path("notebooks") / "agency_report.ipynb"  # a project's own report notebook, from its root
+REGION_NOTEBOOK = Path("notebooks") / "region_report.ipynb"  # the region's 汇总 report (build.region_notebook)
 # package file → the project file init writes (dot files are shipped without their dot: build tools skip them)
 SCAFFOLD = {"govreport.toml": MARKER, "README.md": "README.md", "gitignore": ".gitignore",
             "gitattributes": ".gitattributes", "pre-commit-config.yaml": ".pre-commit-config.yaml",
