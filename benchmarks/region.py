@@ -38,9 +38,9 @@ def measure(data: Path, label: str) -> None:
         settings = config.load(None, 2022, data_dir=data, output_dir=Path(out))
         todo = timed("build.plan (every agency and the region)", lambda: build.plan(settings))
         task = next(t for t in todo.tasks if t.agency == outputs.REGION_DIR)
+        progress = build.Progress(1, "region", open("/dev/null", "w"))
         done = timed("build.run of the region's report, one worker",
-                     lambda: build.run([task], 1, build.Progress(1, "region", open("/dev/null", "w")),
-                                       Path(out) / "workers.log"))
+                     lambda: build.run(build.local([task], 1, Path(out) / "workers.log", progress.note), progress))
         assert [o.status for o in done] == ["built"], done
 
 

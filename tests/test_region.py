@@ -148,7 +148,8 @@ def test_build_writes_the_region_report_incrementally_and_the_index_row(tmp_path
     assert [t.agency for t in todo.tasks][-1] == outputs.REGION_DIR
     region_task = todo.tasks[-1]
     assert region_task.notebook.name == "region_report.ipynb" and region_task.parameters["group"] == ""
-    only = build.run([region_task], 1, build.Progress(1, "2022"), tmp_path / "workers.log")
+    progress = build.Progress(1, "2022")
+    only = build.run(build.local([region_task], 1, tmp_path / "workers.log", progress.note), progress)
     assert [o.status for o in only] == ["built"]
     page = (out / "2022" / outputs.REGION_REPORT).read_text(encoding="utf-8")
     assert "<h1>红寺堡区2022年政府信息公开工作年度报告</h1>" in page and "2022年，全区新收政府信息公开申请469件" in page
