@@ -97,6 +97,11 @@ class ReportDiff:
     charts: list[str] = field(default_factory=list)  # the charts that differ: "图1（一、总体情况） changed"
     renamed: tuple[str, str] | None = None
 
+    @property
+    def shown(self) -> str:
+        """The report's id as printed: the agency's, or `region` for the region's 汇总 report."""
+        return "region" if self.agency == outputs.REGION_DIR else self.agency
+
 
 def chart_digests(notebook: Path) -> list[tuple[str, str]] | None:
     """(name, digest) of each chart the executed notebook shows, in order; None without the notebook.
@@ -344,7 +349,7 @@ def to_text(c: Comparison) -> str:
     for year, reports in _in_order(c.reports):
         lines += ["", str(year)]
         for r in reports:
-            lines.append(f"  {marks[r.status]} {r.agency} {r.name}: {_what(c, r)}")
+            lines.append(f"  {marks[r.status]} {r.shown} {r.name}: {_what(c, r)}")
             if r.renamed:
                 lines.append(f"      name      {r.renamed[0]} → {r.renamed[1]}")
             lines += [f"      cell      {x.name}: {_value(x.old)} → {_value(x.new)}" for x in r.cells]
@@ -374,7 +379,7 @@ def _links(c: Comparison, r: ReportDiff, base: Path) -> list[tuple[str, str]]:
     """(role, href relative to `base`) of each side's report page that outlives the command."""
     out = []
     for role, s in (("OLD", c.old), ("NEW", c.new)):
-        page = outputs.agency_dir(s.directory, r.year, r.agency) / outputs.REPORT
+        page = outputs.page(s.directory, r.year, r.agency)
         if s.kept and page.exists():
             out.append((role, Path(os.path.relpath(page.resolve(), base.resolve())).as_posix()))
     return out

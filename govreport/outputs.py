@@ -48,6 +48,13 @@ def agency_dir(output_dir: Path, year: int, agency: str) -> Path:
     return year_dir(output_dir, year) / agency
 
 
+def page(output_dir: Path, year: int, agency: str) -> Path:
+    """A report's page: the agency's report.html, or the region's region.html beside the year's index."""
+    if agency == REGION_DIR:
+        return year_dir(output_dir, year) / REGION_REPORT
+    return agency_dir(output_dir, year, agency) / REPORT
+
+
 def region_dir(output_dir: Path, year: int) -> Path:
     """Where the region's build keeps its notebook, results and state (its report is beside the year's index)."""
     return year_dir(output_dir, year) / REGION_DIR

@@ -219,3 +219,15 @@ def test_the_page_marks_what_changed_and_escapes_every_text(tmp_path):
     assert '<li class="added">+ 错误 [R2] &lt;i&gt;不相等&lt;/i&gt;</li>' in section
     assert "<p>charts: 图1 changed</p>" in section
     assert '<p class="same">= 乙局 <code>b</code>: unchanged</p>' in page
+
+
+def test_the_region_report_is_shown_as_region_and_linked_to_its_page(tmp_path):
+    old, new = diff.Side("OLD", tmp_path / "old"), diff.Side("NEW", tmp_path / "new")
+    page = tmp_path / "new" / "2022" / "region.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html></html>", encoding="utf-8")
+    region = diff.compare_report(2022, "_region", results("全区"), results("全区", {"1:total": 2}))
+    c = diff.Comparison(old, new, [region])
+    assert "  ~ region 全区: 1 table cell" in diff.to_text(c)
+    html = diff.to_html(c, tmp_path)
+    assert "<code>region</code>" in html and '<a href="new/2022/region.html">NEW report</a>' in html
