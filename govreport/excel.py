@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import format as fmt
-from . import narrative
+from . import narrative, ooxml
 from .dataset import Agency, AgencyData, DataError, load_previous, load_year
 from .files import write_atomic_bytes
 from .project import project_root
@@ -435,10 +436,12 @@ def _numbers(wb: Workbook, lay: Layout, current: AgencyData | None, carried: dic
                                                              fill=BAD_FILL, font=Font(color="9C0006", bold=True)))
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook, year: int) -> bytes:
+    """The saved workbook, dated 1 January after its year (when collection starts), not the clock: the same
+    agency, year and numbers give the same bytes."""
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return ooxml.fixed(out.getvalue(), datetime(year + 1, 1, 1))
 
 
 def file_name(agency: Agency, year: int) -> str:
@@ -474,7 +477,7 @@ def make_templates(data_dir: Path, year: int, out: Path, agencies: list[str] | N
             row = prev.agency(aid).s3.loc["4"]
             carried = {c: int(row[c]) for c in fmt.S3_COLUMNS}
         path = Path(out) / name
-        write_atomic_bytes(path, workbook_bytes(workbook(source.agencies[aid], year, current, carried)))
+        write_atomic_bytes(path, workbook_bytes(workbook(source.agencies[aid], year, current, carried), year))
         written.append(path)
     return written
 

@@ -6,6 +6,7 @@ import re
 import shutil
 import signal
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,6 +66,15 @@ def test_round_trip_reproduces_the_sample_data_byte_for_byte(templates, tmp_path
     for year in (2021, 2022):
         assert cli.main(["ingest", *map(str, templates[year]), "--year", str(year), "--data", str(tmp_path)]) == 0
     assert snapshot(tmp_path) == {k: v for k, v in snapshot(DATA, region=False).items() if k != "README.md"}
+
+
+def test_the_same_data_gives_byte_identical_workbooks(templates, tmp_path):
+    """openpyxl stamps the clock into docProps/core.xml and every zip entry: both are the data's year instead."""
+    again = excel.make_templates(DATA, 2022, tmp_path, prefill=True)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in templates[2022]]
+    core = zipfile.ZipFile(again[0]).read("docProps/core.xml").decode()
+    assert ">2023-01-01T00:00:00Z</dcterms:modified>" in core
+    assert {i.date_time for i in zipfile.ZipFile(again[0]).infolist()} == {(2023, 1, 1, 0, 0, 0)}
 
 
 def test_round_trip_in_file_name_order_gives_the_same_values(templates, tmp_path):
