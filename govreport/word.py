@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 PAGE = (Mm(210), Mm(297))  # A4
 MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(28), "right_margin": Mm(26)}
 TEXT_WIDTH = Mm(210 - 28 - 26)
-LATIN = "Times New Roman"  # digits and Latin letters, as 公文 set them
 BODY, TITLE, HEADING, SUBHEADING = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
 ALTERNATIVES = {BODY: "仿宋", TITLE: "宋体", SUBHEADING: "楷体"}  # the font table's w:altName for each
 DPI = 200  # the charts' pictures: print resolution at 150 mm wide
@@ -323,15 +322,17 @@ def _page(doc: DocumentObject) -> None:
         r.font.size = Pt(14)  # 四号, as 公文 number their pages
 
 
-def _fonts(rpr, east_asian: str) -> None:
-    """Name the fonts of a run or style: Latin text in LATIN, Chinese in `east_asian` (w:eastAsia)."""
+def _fonts(rpr, name: str) -> None:
+    """Name the font of a run or style for Chinese (w:eastAsia) and for the rest alike: quotation marks and
+    digits in the same face as the text around them (LibreOffice ignores w:hint="eastAsia", and would set
+    “” in a Latin font)."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attribute in list(fonts.attrib):
         del fonts.attrib[attribute]  # no theme fonts: they would win over the names
-    for attribute, name in (("ascii", LATIN), ("hAnsi", LATIN), ("cs", LATIN), ("eastAsia", east_asian)):
+    for attribute in ("ascii", "hAnsi", "cs", "eastAsia"):
         fonts.set(qn(f"w:{attribute}"), name)
     fonts.set(qn("w:hint"), "eastAsia")
 
