@@ -270,19 +270,24 @@ def _table(doc: DocumentObject, key: str, rows: list[list[Cell]], header_rows: i
     table.autofit = False
     labels = [Mm(w) for w in LABEL_WIDTHS[key]]
     number = (TEXT_WIDTH - sum(labels)) // (width - len(labels))
-    for column, size in zip(table.columns, labels + [number] * (width - len(labels))):
+    widths = labels + [number] * (width - len(labels))
+    for column, size in zip(table.columns, widths):
         column.width = size
-        for cell in column.cells:
+    slots = [list(row.cells) for row in table.rows]  # before merging: table.cell() recounts the grid each call
+    for row in slots:
+        for cell, size in zip(row, widths):
             cell.width = size
     for r in range(header_rows):
         table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    style_ids = {kind: doc.styles["GR Table Label" if kind == "label" else "GR Table"].style_id
+                 for kind in ("head", "label", "block", "num")}
     for r, c, cell in placed:
-        target = table.cell(r, c)
+        target = slots[r][c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(slots[r + cell.rowspan - 1][c + cell.colspan - 1])
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = target.paragraphs[0]
-        paragraph.style = doc.styles["GR Table Label" if cell.kind == "label" else "GR Table"]
+        paragraph._p.style = style_ids[cell.kind]  # by id: Paragraph.style looks the default style up each time
         paragraph.add_run(cell.text).bold = cell.kind in ("head", "block")
     return table
 
