@@ -39,7 +39,6 @@ from .report import NOTICE_HEADS, SEVERITY_WORDS, SUMMARY_TITLE, notice_kind
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
-    from docx.table import Table
 
     from .dataset import AgencyData
     from .report import Report
@@ -64,6 +63,7 @@ class Style:
     bold: bool = False
     outline: int | None = None
     exact: bool = True  # 28 pt lines (22 lines a page); False: single spacing (tables, pictures)
+    boxed: bool = False  # in a red box, as the page's check notice
 
 
 STYLES = {
@@ -71,7 +71,7 @@ STYLES = {
     "GR Heading": Style(HEADING, 16, indent=32, outline=1),
     "GR Subheading": Style(SUBHEADING, 16, indent=32, bold=True, outline=2),
     "GR Body": Style(BODY, 16, indent=32),
-    "GR Notice": Style(BODY, 12, exact=False),
+    "GR Notice": Style(BODY, 12, exact=False, boxed=True),
     "GR Picture": Style(BODY, 10.5, WD_ALIGN_PARAGRAPH.CENTER, exact=False),
     "GR Table": Style(BODY, 9, WD_ALIGN_PARAGRAPH.CENTER, exact=False),
     "GR Table Label": Style(BODY, 9, WD_ALIGN_PARAGRAPH.LEFT, exact=False),
@@ -240,17 +240,12 @@ def _paragraphs(doc: DocumentObject, text: str) -> None:
 
 
 def _notice(doc: DocumentObject, findings: list) -> None:
-    """The check notice: its head, then one line a finding, in a bordered box (as the page's notice)."""
+    """The check notice: its head, then one line a finding, in one red box (the style's border, which Word
+    draws around consecutive paragraphs as one)."""
     lines = [NOTICE_HEADS[notice_kind(findings)]]
     lines += [f"{SEVERITY_WORDS[f.severity]} [{f.rule}] {f.rule_zh}：{f.message}" for f in findings]
     for i, line in enumerate(lines):
-        p = doc.add_paragraph(style="GR Notice")
-        run = p.add_run(line)
-        run.bold = i == 0
-        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Mm(2)
-        borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="4" w:color="B00020"/>'
-                          for side in ("top", "left", "bottom", "right"))
-        p._p.get_or_add_pPr().append(parse_xml(f"<w:pBdr {nsdecls('w')}>{borders}</w:pBdr>"))
+        doc.add_paragraph(style="GR Notice").add_run(line).bold = i == 0
 
 
 def _picture(doc: DocumentObject, figure) -> None:
@@ -260,7 +255,7 @@ def _picture(doc: DocumentObject, figure) -> None:
     doc.add_paragraph(style="GR Picture").add_run().add_picture(png, width=Mm(150))
 
 
-def _table(doc: DocumentObject, key: str, rows: list[list[Cell]], header_rows: int) -> Table:
+def _table(doc: DocumentObject, key: str, rows: list[list[Cell]], header_rows: int) -> None:
     """A section's table: its cells placed and merged as the published layout; head rows repeat on each page."""
     placed = place(rows)
     width = max(c + cell.colspan for _, c, cell in placed)
@@ -289,7 +284,6 @@ def _table(doc: DocumentObject, key: str, rows: list[list[Cell]], header_rows: i
         paragraph = target.paragraphs[0]
         paragraph._p.style = style_ids[cell.kind]  # by id: Paragraph.style looks the default style up each time
         paragraph.add_run(cell.text).bold = cell.kind in ("head", "block")
-    return table
 
 
 def provenance_line(prov: dict) -> str:
@@ -354,18 +348,22 @@ def _styles(doc: DocumentObject) -> None:
         _fonts(style.element.get_or_add_rPr(), spec.font)
         style.font.size, style.font.bold = Pt(spec.size), spec.bold
         style.font.color.rgb = RGBColor(0, 0, 0)
-        fmt_ = style.paragraph_format
-        fmt_.alignment = spec.align
-        fmt_.first_line_indent = Pt(spec.indent) if spec.indent else None
-        fmt_.space_before = fmt_.space_after = Pt(0)
+        if spec.boxed:  # first: w:pBdr precedes the spacing, indents and alignment python-docx adds in order
+            borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="4" w:color="B00020"/>'
+                              for side in ("top", "left", "bottom", "right"))
+            style.element.get_or_add_pPr().append(parse_xml(f"<w:pBdr {nsdecls('w')}>{borders}</w:pBdr>"))
+        paragraph = style.paragraph_format
+        paragraph.alignment = spec.align
+        paragraph.first_line_indent = Pt(spec.indent) if spec.indent else None
+        paragraph.space_before = paragraph.space_after = Pt(0)
         if spec.exact:
-            fmt_.line_spacing_rule, fmt_.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
+            paragraph.line_spacing_rule, paragraph.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
         else:
-            fmt_.line_spacing = 1.0
+            paragraph.line_spacing = 1.0
         if spec.outline is not None:
-            level = OxmlElement("w:outlineLvl")
-            level.set(qn("w:val"), str(spec.outline))
-            style.element.get_or_add_pPr().append(level)
+            style.element.get_or_add_pPr().get_or_add_outlineLvl().val = spec.outline
+        if spec.boxed:
+            paragraph.left_indent = paragraph.right_indent = Mm(2)
     _font_table(doc)
 
 
