@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 PAGE = (Mm(210), Mm(297))  # A4
 MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(28), "right_margin": Mm(26)}
-TEXT_WIDTH = Mm(210 - 28 - 26)
+TEXT_WIDTH = PAGE[0] - MARGINS["left_margin"] - MARGINS["right_margin"]
 BODY, TITLE, HEADING, SUBHEADING = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"
 ALTERNATIVES = {BODY: "仿宋", TITLE: "宋体", SUBHEADING: "楷体"}  # the font table's w:altName for each
 DPI = 200  # the charts' pictures: print resolution at 150 mm wide
