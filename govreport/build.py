@@ -33,8 +33,8 @@ from . import checks, narrative, outputs, pdf, project, region, webfont
 from .config import Settings
 from .dataset import (REGION_FILE, DataError, DataErrors, YearData, load_previous, load_region, load_year,
                       previous_agency)
-from .files import write_atomic
-from .outputs import LOCK, LOG, NOTEBOOK, PDF, REPORT, RESULTS, WORKER_LOG, read_state, write_state
+from .files import write_atomic, write_atomic_bytes
+from .outputs import DOCX, LOCK, LOG, NOTEBOOK, PDF, REPORT, RESULTS, WORKER_LOG, read_state, write_state
 from .project import REGION_NOTEBOOK
 from .provenance import PACKAGE, data_digest, package_sources, provenance, region_files, shown_error
 from .terminal import safe
@@ -75,9 +75,12 @@ class Task:
     timeout: int
     findings: list[checks.Finding]
     report: Path | None = None  # where the HTML goes: default target/REPORT (the region's: beside the index)
+    docx: bool = False  # also make the Word document (DOCX, beside the HTML)
 
     def path(self, name: str) -> Path:
-        return self.report if name == REPORT and self.report else self.target / name
+        if self.report and name in (REPORT, DOCX):
+            return self.report if name == REPORT else self.report.with_name(outputs.REGION_DOCX)
+        return self.target / name
 
 
 def code_fingerprint() -> str:
@@ -130,8 +133,8 @@ def _record(task: Task, made: Made) -> Outcome:
         return _fail(task.target, task.agency, made.error, made.detail, task.findings)
     outcome = Outcome(task.agency, "built", task.findings)
     try:
-        for name, text in made.files.items():
-            write_atomic(task.path(name), text)
+        for name, content in made.files.items():  # in order: the document after the page (_stale_docx)
+            (write_atomic_bytes if isinstance(content, bytes) else write_atomic)(task.path(name), content)
         (task.target / LOG).unlink(missing_ok=True)
         _write_state(task.target, outcome, task.key)  # last: a build killed before this is redone next time
     except OSError as err:
@@ -146,10 +149,10 @@ STOP_GRACE = 5  # seconds a stopped worker gets to exit cleanly before SIGALRM e
 
 @dataclass
 class Made:
-    """What a worker made of a task: the report's files (name -> text), or why there are none. Workers
-    write nothing into the outputs: the parent, which holds the build lock, writes this (see _record)."""
+    """What a worker made of a task: the report's files (name -> text, or bytes), or why there are none.
+    Workers write nothing into the outputs: the parent, which holds the build lock, writes this (see _record)."""
 
-    files: dict[str, str]
+    files: dict[str, str | bytes]
     error: str = ""
     detail: str = ""
 
@@ -212,11 +215,15 @@ def make(task: Task) -> Made:
         nb = execute.execute(task.parameters, task.notebook, task.timeout, manager)
         html = render.to_html(nb, task.title, task.provenance, _worker.get("exporter"))
         results = outputs.dumps(render.results(nb))
+        files = {NOTEBOOK: nbformat.writes(nb), RESULTS: results, REPORT: html}
+        if task.docx:
+            from . import word
+            files[DOCX] = word.for_build(task.parameters, task.provenance)
     except PapermillExecutionError as err:
         return Made({}, f"cell {err.exec_count}: {err.ename}: {err.evalue}", _ANSI.sub("", "\n".join(err.traceback)))
     except Exception as err:  # a dead or hung kernel, a template error: this report fails, not the build
         return Made({}, _one_line(err), traceback.format_exc())
-    return Made({NOTEBOOK: nbformat.writes(nb), RESULTS: results, REPORT: html})
+    return Made(files)
 
 
 def run_task(task: Task) -> Outcome:
@@ -260,7 +267,8 @@ def plan(settings: Settings) -> Plan:
         prov = provenance(settings.notebook, data_dir, cur, before, shown)
         key = input_key(prov, code, settings.strict)
         state = read_state(target) or {}
-        if not settings.force and state.get("key") == key and (target / REPORT).is_file():
+        if not settings.force and state.get("key") == key and (target / REPORT).is_file() \
+                and not _stale_docx(settings, target / REPORT, target / DOCX):
             # the same inputs and code: the same findings as last time
             decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
             continue
@@ -274,7 +282,8 @@ def plan(settings: Settings) -> Plan:
             decided.append(outcome)
             continue
         tasks.append(Task(agency, narrative.title(cur.agency, year, settings.title_form), target, settings.notebook,
-                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings))
+                          {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings,
+                          docx=settings.docx))
     for todo in filter(None, [_plan_region(settings, year_data, prev, code)]):
         (tasks if isinstance(todo, Task) else decided).append(todo)
     return Plan({a.id: a.name for a in year_data.agencies.values()}, selected, tasks, decided)
@@ -312,7 +321,8 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
     key = input_key(prov, code, settings.strict)
     report = outputs.year_dir(settings.output_dir, year) / outputs.REGION_REPORT
     state = read_state(target) or {}
-    if not settings.force and state.get("key") == key and report.is_file():
+    if not settings.force and state.get("key") == key and report.is_file() \
+            and not _stale_docx(settings, report, report.with_name(outputs.REGION_DOCX)):
         return Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]])
     findings = checks.check_agency(cur, before)
     if settings.strict and checks.has_errors(findings):
@@ -321,7 +331,14 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
         _write_state(target, refused)
         return refused
     return Task(agency, narrative.title(cur.agency, year), target, notebook,
-                {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings, report)
+                {**shown, "data_dir": str(data_dir.resolve())}, prov, key, settings.timeout, findings, report,
+                docx=settings.docx)
+
+
+def _stale_docx(settings: Settings, html: Path, docx: Path) -> bool:
+    """With docx on, a report whose document is missing or older than its page (made by a build with docx
+    off) is rebuilt; with docx off, a document is neither made nor deleted."""
+    return settings.docx and (not docx.is_file() or docx.stat().st_mtime_ns < html.stat().st_mtime_ns)
 
 
 def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
@@ -430,7 +447,7 @@ def make_remote(p: Parcel) -> Made:
         notebook = Path(tmp) / Path(p.task.notebook).name
         notebook.write_bytes(p.notebook)
         task = Task(p.task.agency, p.task.title, Path(tmp), notebook, {**p.task.parameters, "data_dir": str(data_dir)},
-                    p.task.provenance, p.task.key, p.task.timeout, [])
+                    p.task.provenance, p.task.key, p.task.timeout, [], docx=p.task.docx)
         return make(task)
 
 

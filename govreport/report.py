@@ -128,7 +128,7 @@ class Report:
     def narrative(self) -> Parts:
         """Sections 一, 五, 六 (the agency's own text) and "summary", the sentences computed from the numbers."""
         lines = "".join(f"<li>{escape(s)}</li>" for s in self.sentences)
-        summary = Html(f'<div class="gr-summary"><h3>数据摘要（根据统计表自动生成）</h3><ul>{lines}</ul></div>')
+        summary = Html(f'<div class="gr-summary"><h3>{SUMMARY_TITLE}</h3><ul>{lines}</ul></div>')
         text = {key: Html(_section_title(key) + _paragraphs(self.cur.narrative[key]))
                 for key in fmt.NARRATIVE_SECTIONS}
         return Parts({"1": text["1"], "summary": summary, "5": text["5"], "6": text["6"]})
@@ -169,6 +169,10 @@ class Report:
         })
 
 
+SUMMARY_TITLE = "数据摘要（根据统计表自动生成）"  # the heading of the sentences computed from the numbers
+NOTICE_HEADS = {"error": "本报告数据未通过一致性检查（勾稽关系），请核实后再发布：",
+                "warning": "本报告数据存在需要核实的情况："}
+SEVERITY_WORDS = {"error": "错误", "warning": "提示"}
 TABLES = {"2": tables.section2_html, "3": tables.section3_html, "4": tables.section4_html}
 
 
@@ -208,12 +212,15 @@ def notice_html(findings: list[checks.Finding]) -> str:
     (a year's check) name each one's agency."""
     if not findings:
         return ""
-    kind = "error" if checks.has_errors(findings) else "warning"
-    head = ("本报告数据未通过一致性检查（勾稽关系），请核实后再发布：" if kind == "error"
-            else "本报告数据存在需要核实的情况：")
+    kind = notice_kind(findings)
     several = len({f.agency for f in findings}) > 1
     items = "".join(
-        f'<li class="{f.severity}"><b>{"错误" if f.severity == "error" else "提示"}</b> '
+        f'<li class="{f.severity}"><b>{SEVERITY_WORDS[f.severity]}</b> '
         f"{escape(f.agency) + ' ' if several else ''}[{escape(f.rule)}] {escape(f.rule_zh)}：{escape(f.message)}</li>"
         for f in findings)
-    return f'<div class="gr-notice gr-{kind}" role="alert"><p>{head}</p><ul>{items}</ul></div>'
+    return f'<div class="gr-notice gr-{kind}" role="alert"><p>{NOTICE_HEADS[kind]}</p><ul>{items}</ul></div>'
+
+
+def notice_kind(findings: list[checks.Finding]) -> str:
+    """"error" when any finding is an error, else "warning": the notice's head and colour."""
+    return "error" if checks.has_errors(findings) else "warning"
