@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from . import format as fmt
-from . import narrative
+from . import narrative, ooxml
 from .format import Node
 from .report import NOTICE_HEADS, SEVERITY_WORDS, SUMMARY_TITLE, notice_kind
 
@@ -205,7 +204,7 @@ def document(report: Report, provenance: dict | None = None, charts: bool = True
     props.revision, props.comments, props.subject, props.keywords = 1, "", "", ""
     saved = io.BytesIO()
     doc.save(saved)
-    return stable_zip(saved.getvalue(), (year.year, 1, 1, 0, 0, 0))
+    return ooxml.fixed(saved.getvalue(), year)
 
 
 def _body(doc: DocumentObject, r: Report, charts: bool) -> None:
@@ -380,18 +379,6 @@ def _font_table(doc: DocumentObject) -> None:
         etree.SubElement(font, qn("w:charset"), {qn("w:val"): "86"})  # GB2312
         etree.SubElement(font, qn("w:family"), {qn("w:val"): "modern" if name == BODY else "auto"})
     part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def stable_zip(data: bytes, date_time: tuple[int, ...]) -> bytes:
-    """The zip archive `data` rewritten with every entry dated `date_time` (python-docx dates them now), in
-    the same order, deflated, with fixed attributes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            dst.writestr(info, src.read(entry))
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- in a build
