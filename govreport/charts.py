@@ -7,6 +7,7 @@ global is changed. Figures are plain `matplotlib.figure.Figure`s, so no backend 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from contextlib import contextmanager
@@ -304,7 +305,16 @@ def to_svg(fig: Figure) -> str:
     with _style():
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
-    return buf.getvalue()
+    return _own_ids(buf.getvalue())
+
+
+def _own_ids(svg: str) -> str:
+    """The SVG with its ids (and references to them) prefixed by a digest of the chart: matplotlib names the
+    parts of every figure alike (figure_1, axes_1, text_2…), and ids must be unique in a page of charts.
+    The digest leaves out the metadata (matplotlib's version stamp), as `govreport diff` does."""
+    chart = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    prefix = "c" + hashlib.sha256(chart.encode()).hexdigest()[:8] + "-"
+    return re.sub(r'(\bid="|url\(#|href="#)', lambda m: m.group(1) + prefix, svg)
 
 
 def warm_up() -> None:

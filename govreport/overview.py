@@ -72,13 +72,17 @@ class Overview:
     def _repr_html_(self) -> str:
         from .charts import to_svg
         from xml.dom import minidom
-        svg = {k: minidom.parseString(to_svg(f)).getElementsByTagName("svg")[0].toxml()
-               for k, f in self.charts().items()}
-        figure = lambda k: f'<figure class="gr-chart">{svg[k]}</figure>'  # noqa: E731
+        heads = {"ranking": "一、各机关收到申请及办理结果", "reasons": "二、不予公开和无法提供的原因（全区）",
+                 "appeals": "三、行政复议、行政诉讼及纠错情况"}
+        svg = {k: minidom.parseString(to_svg(f)).getElementsByTagName("svg")[0] for k, f in self.charts().items()}
+        for k, element in svg.items():  # an image named by its heading; its numbers are in the table below it
+            element.setAttribute("role", "img")
+            element.setAttribute("aria-label", f"{heads[k]}（图，数据见下表）")
+        part = lambda k: f'<h3>{heads[k]}</h3><figure class="gr-chart">{svg[k].toxml()}</figure>'  # noqa: E731
         return (f'<section class="gr-overview"><hr><h2 id="overview">{escape(TITLE)}</h2>'
-                f"<h3>一、各机关收到申请及办理结果</h3>{figure('ranking')}{self._ranking_table()}"
-                f"<h3>二、不予公开和无法提供的原因（全区）</h3>{figure('reasons')}{self._reasons_table()}"
-                f"<h3>三、行政复议、行政诉讼及纠错情况</h3>{figure('appeals')}{self._appeals_table()}"
+                f"{part('ranking')}{self._ranking_table()}"
+                f"{part('reasons')}{self._reasons_table()}"
+                f"{part('appeals')}{self._appeals_table()}"
                 f"<h3>四、数据未通过一致性检查的机关</h3>{self._flagged_list()}"
                 f"<h3>五、各机关与上年对比</h3>{self._changes_table()}</section>")
 
