@@ -76,6 +76,7 @@ class Settings(BaseModel):
     strict: StrictBool = False  # build no report for an agency whose data breaks a rule (an error, not a warning)
     force: StrictBool = False  # rebuild even when nothing changed
     pdf: StrictBool = False  # also print report.pdf beside each report.html
+    fragment: StrictBool = False  # also write report.fragment.html, the article for a CMS (fragment.py)
     title_form: Literal[fmt.TITLE_FORMS] = fmt.TITLE_FORMS[0]  # the title reads {name}{year}年… or …年度…
     parameters: dict[Annotated[str, AfterValidator(_identifier)], Annotated[Any, AfterValidator(_plain)]] = {}
 
