@@ -104,12 +104,13 @@ class Numbers:
     rows: tuple[tuple[str, ...], ...]
 
     def html(self) -> str:
-        """The visually hidden table (class gr-sr-only): the title as caption, row labels as row headers."""
+        """The table, visually hidden (in a box of class gr-sr-only): the title as caption, row labels as row
+        headers."""
         head = "".join(f'<th scope="col">{escape(h)}</th>' for h in self.heads)
         body = "".join(f'<tr><th scope="row">{escape(r[0])}</th>' + "".join(f"<td>{escape(c)}</td>" for c in r[1:])
                        + "</tr>" for r in self.rows)
-        return (f'<table class="gr-sr-only"><caption>{escape(self.title)}（图表数据）</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        return (f'<div class="gr-sr-only"><table><caption>{escape(self.title)}（图表数据）</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def _outcomes(a: AgencyData) -> tuple[str, list[str], list[int]]:
