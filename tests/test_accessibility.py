@@ -8,14 +8,16 @@ without any style sheet, must lay out section 三 as the report does. Damaged co
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
-from govreport import build, config, diff, fragment, outputs, tables
+from govreport import build, config, diff, fragment, outputs, tables, webfont
 from govreport import format as fmt
 from govreport.cli import main
 
@@ -289,21 +291,31 @@ def _cells(page, selector: str) -> list[dict]:
     return page.eval_on_selector(selector, CELLS_JS)
 
 
+def _pixels(png: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(png)).convert("L")
+
+
 def fragment_geometry_problems(browser, report: Path, fragment_html: str) -> list[str]:
-    """Section 三's cells in the fragment, shown in a page with no style sheet, against the report's."""
+    """Section 三's cells in the fragment, shown in a page with no style sheet, against the report's; and
+    its charts (images) against the report's (inline SVG), pixel by pixel."""
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     try:
         page.goto(report.as_uri())
         page.evaluate("document.fonts.ready.then(() => true)")
         expected = _cells(page, "table.gr-s3")
+        charts = [_pixels(svg.screenshot()) for svg in page.locator("figure svg").all()]
         page.set_content(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>CMS</title>'
                          f"</head><body>{fragment_html}</body></html>")
         page.evaluate("document.fonts.ready.then(() => true)")
         found = _cells(page, "table:has(#s3-c-applicants)")
         images = page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)")
+        drawn = [_pixels(img.screenshot()) for img in page.locator("figure img").all()]
     finally:
         page.close()
     problems = [] if images and all(images) else [f"charts do not load: {images}"]
+    for i, (a, b) in enumerate(zip(charts, drawn, strict=True)):
+        if a.size != b.size or ImageChops.difference(a, b).getbbox() is not None:
+            problems.append(f"chart {i + 1} is drawn differently")
     if [c["text"] for c in found] != [c["text"] for c in expected]:
         return problems + ["section 三's cells differ"]
     return problems + [f"{e['text'][:12]}: {key} {f[key]:.1f} ≠ {e[key]:.1f}" for e, f in zip(expected, found)
@@ -326,12 +338,15 @@ def test_the_fragment_lays_out_section3_as_the_report_does(browser, out):
     assert fragment_geometry_problems(browser, report, fragment.path(report).read_text(encoding="utf-8")) == []
 
 
-def test_a_fragment_that_lost_its_table_styles_fails(browser, out):
+def test_a_fragment_that_lost_its_table_styles_or_chart_font_fails(browser, out):
     report = out / PAGES["report"]
     text = fragment.path(report).read_text(encoding="utf-8")
     start, end = text.index('<div aria-label="三、'), text.index('<h2 id="s4"')
     bare = text[:start] + re.sub(r' style="[^"]*"', "", text[start:end]) + text[end:]
     assert any("≠" in p for p in fragment_geometry_problems(browser, report, bare))
+    page = (out / PAGES["report"]).read_text(encoding="utf-8")
+    other_font = fragment.fragment(page.replace(f"font-family: '{webfont.FAMILY}', ", "font-family: "))
+    assert "chart 1 is drawn differently" in fragment_geometry_problems(browser, report, other_font)
 
 
 def test_fragments_follow_their_reports(out, capsys):
@@ -347,3 +362,14 @@ def test_fragments_follow_their_reports(out, capsys):
     os.utime(path, ns=(0, 0))  # older than its report
     assert main([*args, "--fragment"]) == 0 and path.stat().st_mtime_ns > 0
     assert capsys.readouterr().out.count("1 skipped of 1") == 4
+
+
+def test_the_fragment_in_a_cms_page_has_no_violation(browser, out):
+    text = fragment.path(out / PAGES["report"]).read_text(encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.set_content(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>CMS</title>'
+                         f"</head><body><main>{text}</main></body></html>")
+        assert axe_violations(page) == []
+    finally:
+        page.close()
