@@ -566,6 +566,8 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
     outcomes = todo.decided + built
     if settings.pdf:
         print_pdfs(year_dir, outcomes, stream)
+    if settings.fragment:
+        write_fragments(year_dir, outcomes)
     try:  # this build's failures as they are, even where build.json could not be written
         write_index(year_dir, settings.year, todo.names,
                     {o.agency: _state(o) for o in outcomes if not o.ok})
@@ -600,6 +602,23 @@ def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
                                outcome.findings)
                 outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
             print(f"[pdf] {outcome.status:8} {outcome.agency}", file=stream, flush=True)
+
+
+def write_fragments(year_dir: Path, outcomes: list[Outcome]) -> None:
+    """report.fragment.html beside each report.html (region.fragment.html beside region.html) that is new or
+    has none yet (fragment.py); a failure fails that agency's outcome only."""
+    from . import fragment
+    for outcome in outcomes:
+        region_report = outcome.agency == outputs.REGION_DIR
+        page = year_dir / outputs.REGION_REPORT if region_report else year_dir / outcome.agency / REPORT
+        if not outcome.ok or not fragment.stale(page):
+            continue
+        try:
+            fragment.write(page)
+        except Exception as err:
+            failed = _fail(year_dir / outcome.agency, outcome.agency, f"fragment: {_one_line(err)}",
+                           traceback.format_exc(), outcome.findings)
+            outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
 
 
 class Progress:

@@ -7,10 +7,13 @@ global is changed. Figures are plain `matplotlib.figure.Figure`s, so no backend 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from importlib import resources
 from pathlib import Path
 
@@ -91,19 +94,50 @@ def _message(fig: Figure, title: str, text: str) -> Figure:
     return fig
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """A chart's title and numbers as a table: its text alternative (WCAG 1.1.1), read by screen readers from
+    a visually hidden table beside the chart; the same numbers the chart draws."""
+
+    title: str
+    heads: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def html(self) -> str:
+        """The table, visually hidden (in a box of class gr-sr-only): the title as caption, row labels as row
+        headers."""
+        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in self.heads)
+        body = "".join(f'<tr><th scope="row">{escape(r[0])}</th>' + "".join(f"<td>{escape(c)}</td>" for c in r[1:])
+                       + "</tr>" for r in self.rows)
+        return (f'<div class="gr-sr-only"><table><caption>{escape(self.title)}（图表数据）</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _outcomes(a: AgencyData) -> tuple[str, list[str], list[int]]:
+    """The outcomes chart's title, bar labels and values (（一）…（六）)."""
+    f = narrative.figures(a)
+    return (f"{a.year}年政府信息公开申请办理结果", [_short(g.label) for g in fmt.S3_OUTCOME_GROUPS],
+            [f[narrative.OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS])
+
+
+def outcomes_numbers(a: AgencyData) -> Numbers:
+    title, labels, values = _outcomes(a)
+    total = sum(values)
+    return Numbers(title, ("办理结果", "件数", "占比"),
+                   tuple((label, str(v), f"{v / total:.0%}" if total else "—") for label, v in zip(labels, values)))
+
+
 def outcomes_chart(a: AgencyData) -> Figure:
     """How this year's applications were handled: one horizontal bar per outcome group （一）…（六）."""
     with _style():
         fig = Figure(figsize=FIGSIZE, layout="constrained")
-        title = f"{a.year}年政府信息公开申请办理结果"
-        f = narrative.figures(a)
-        values = [f[narrative.OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS]
+        title, labels, values = _outcomes(a)
         total = sum(values)
         if total == 0:
+            f = narrative.figures(a)
             received = f["received"] + f["carried_over"]
             return _message(fig, title, "本年度无办结的政府信息公开申请" if received else "本年度未收到政府信息公开申请")
         ax = fig.subplots()
-        labels = [_short(g.label) for g in fmt.S3_OUTCOME_GROUPS]
         bars = ax.barh(labels, values, color=CURRENT, height=0.6)
         ax.bar_label(bars, [f"{count_label(v)}件（{v / total:.0%}）" for v in values], padding=3)
         ax.invert_yaxis()  # （一） on top, as in the table
@@ -144,22 +178,38 @@ def _grouped_bars(ax, series: dict[str, dict[str, int]], title: str) -> None:
     ax.set_title(title, fontsize=10)
 
 
+def _yoy(cur: AgencyData, prev: AgencyData | None) -> tuple[str, dict[str, tuple[dict[str, int], dict[str, int]]]]:
+    """The year-over-year chart's title, and per year (label) its key figures (_key_figures)."""
+    years = [prev, cur] if prev is not None else [cur]
+    title = (f"{cur.year}年与{prev.year}年主要数据对比" if prev is not None
+             else f"{cur.year}年主要数据（无上年数据可比）")
+    return title, {f"{y.year}年": _key_figures(y) for y in years}
+
+
+def yoy_numbers(cur: AgencyData, prev: AgencyData | None) -> Numbers:
+    title, figures = _yoy(cur, prev)
+    per_year = {year: {**appeals, **decisions} for year, (appeals, decisions) in figures.items()}
+    items = next(iter(per_year.values()))
+    return Numbers(title, ("项目（件）", *per_year),
+                   tuple((item, *(str(values[item]) for values in per_year.values())) for item in items))
+
+
 def yoy_chart(cur: AgencyData, prev: AgencyData | None) -> Figure:
     """Key figures of this year against last year: applications and appeals (left), enforcement decisions
     (right, on its own scale). Without `prev`, this year only."""
     with _style():
         fig = Figure(figsize=FIGSIZE, layout="constrained")
-        years = [prev, cur] if prev is not None else [cur]
-        figures = {f"{y.year}年": _key_figures(y) for y in years}
+        title, figures = _yoy(cur, prev)
         left, right = fig.subplots(1, 2, width_ratios=[4, 3])
         _grouped_bars(left, {y: f[0] for y, f in figures.items()}, "依申请公开与复议诉讼（件）")
         _grouped_bars(right, {y: f[1] for y, f in figures.items()}, "行政执法决定（件）")
+        fig.suptitle(title, fontsize=11)
         if prev is not None:
-            fig.suptitle(f"{cur.year}年与{prev.year}年主要数据对比", fontsize=11)
             fig.legend(*left.get_legend_handles_labels(), loc="outside upper right", frameon=False, ncols=2)
-        else:
-            fig.suptitle(f"{cur.year}年主要数据（无上年数据可比）", fontsize=11)
         return fig
+
+
+NUMBERS = {"outcomes_chart": outcomes_numbers, "yoy_chart": yoy_numbers}  # a chart -> its text alternative
 
 
 # ---------------------------------------------------------------- the region's overview (overview.py)
@@ -256,7 +306,16 @@ def to_svg(fig: Figure) -> str:
     with _style():
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
-    return buf.getvalue()
+    return _own_ids(buf.getvalue())
+
+
+def _own_ids(svg: str) -> str:
+    """The SVG with its ids (and references to them) prefixed by a digest of the chart: matplotlib names the
+    parts of every figure alike (figure_1, axes_1, text_2…), and ids must be unique in a page of charts.
+    The digest leaves out the metadata (matplotlib's version stamp), as `govreport diff` does."""
+    chart = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    prefix = "c" + hashlib.sha256(chart.encode()).hexdigest()[:8] + "-"
+    return re.sub(r'(\bid="|url\(#|href="#)', lambda m: m.group(1) + prefix, svg)
 
 
 def warm_up() -> None:

@@ -54,7 +54,7 @@ def _settings(args, year: int | None) -> config.Settings:
                        agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
                        scheduler=args.scheduler or os.environ.get("GOVREPORT_SCHEDULER") or None,
                        strict=args.strict or None, force=args.force or None, pdf=args.pdf or None,
-                       docx=args.docx or None)
+                       docx=args.docx or None, fragment=args.fragment or None)
 
 
 def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:
@@ -104,6 +104,8 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="rebuild reports whose inputs did not change")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf beside each report.html")
     p.add_argument("--docx", action="store_true", help="also write report.docx (Word) beside each report.html")
+    p.add_argument("--fragment", action="store_true",
+                   help="also write report.fragment.html, the article with inline styles for a CMS editor")
 
 
 def parser() -> argparse.ArgumentParser:

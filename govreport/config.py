@@ -77,6 +77,7 @@ class Settings(BaseModel):
     force: StrictBool = False  # rebuild even when nothing changed
     pdf: StrictBool = False  # also print report.pdf beside each report.html
     docx: StrictBool = False  # also write report.docx (Word, for sign-off) beside each report.html
+    fragment: StrictBool = False  # also write report.fragment.html, the article for a CMS (fragment.py)
     title_form: Literal[fmt.TITLE_FORMS] = fmt.TITLE_FORMS[0]  # the title reads {name}{year}年… or …年度…
     parameters: dict[Annotated[str, AfterValidator(_identifier)], Annotated[Any, AfterValidator(_plain)]] = {}
 

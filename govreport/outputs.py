@@ -3,12 +3,14 @@ a report records about itself) and build.json (how its build went), with their r
 
     <out>/<year>/index.html                      the year's index page (index.py)
     <out>/<year>/workers.log                     the build's worker processes' stderr
-    <out>/<year>/<agency>/report.html            the report (and report.pdf with --pdf, report.docx with --docx)
+    <out>/<year>/<agency>/report.html            the report (and report.pdf with --pdf, report.docx with --docx,
+                                                 report.fragment.html with --fragment)
     <out>/<year>/<agency>/report.ipynb           the executed notebook
     <out>/<year>/<agency>/results.json           Results: read by the index page and `govreport diff`
     <out>/<year>/<agency>/build.json             BuildState: the build's incremental key and outcome
     <out>/<year>/<agency>/error.log              the full story of a failed build
-    <out>/<year>/region.html                     the region's 汇总 report (and region.pdf, region.docx)
+    <out>/<year>/region.html                     the region's 汇总 report (and region.pdf, region.docx,
+                                                 region.fragment.html)
     <out>/<year>/_region/                        its report.ipynb, results.json, build.json, error.log
 
 The build writes these, the index page and `govreport diff` read them; none of them imports another to learn
@@ -31,6 +33,7 @@ STATE = "build.json"
 LOG = "error.log"
 PDF = "report.pdf"
 DOCX = "report.docx"
+FRAGMENT = "report.fragment.html"  # the report's article for a CMS (fragment.py)
 INDEX = "index.html"
 WORKER_LOG = "workers.log"
 LOCK = ".lock"
@@ -38,6 +41,7 @@ DIFF = "diff.html"  # `govreport diff --html`'s default name
 REGION_REPORT = "region.html"
 REGION_PDF = "region.pdf"
 REGION_DOCX = "region.docx"
+REGION_FRAGMENT = "region.fragment.html"
 REGION_DIR = "_region"  # no agency id starts with "_" (dataset._SAFE_ID): never an agency's directory
 RESULTS_MIMETYPE = "application/vnd.govreport.results+json"  # how the notebook publishes Results
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TITLE = "附：分析概览（不属于政府信息公开工作年度报告法定格式，供内部分析使用）"
+HEADINGS = {"ranking": "一、各机关收到申请及办理结果", "reasons": "二、不予公开和无法提供的原因（全区）",
+            "appeals": "三、行政复议、行政诉讼及纠错情况", "flagged": "四、数据未通过一致性检查的机关",
+            "changes": "五、各机关与上年对比"}
 TOP_N = 20  # the agencies a chart shows at most: the leaders by the chart's own measure
 
 _REASON_ROWS = tuple(n for g in fmt.S3_OUTCOME_GROUPS if g.code in ("3.3", "3.4") for n in g.leaves())
@@ -72,15 +75,17 @@ class Overview:
     def _repr_html_(self) -> str:
         from .charts import to_svg
         from xml.dom import minidom
-        svg = {k: minidom.parseString(to_svg(f)).getElementsByTagName("svg")[0].toxml()
-               for k, f in self.charts().items()}
-        figure = lambda k: f'<figure class="gr-chart">{svg[k]}</figure>'  # noqa: E731
+        svg = {k: minidom.parseString(to_svg(f)).getElementsByTagName("svg")[0] for k, f in self.charts().items()}
+        for k, element in svg.items():  # an image named by its heading; its numbers are in the table below it
+            element.setAttribute("role", "img")
+            element.setAttribute("aria-label", f"{HEADINGS[k]}（图，数据见下表）")
+        part = lambda k: f'<h3>{HEADINGS[k]}</h3><figure class="gr-chart">{svg[k].toxml()}</figure>'  # noqa: E731
         return (f'<section class="gr-overview"><hr><h2 id="overview">{escape(TITLE)}</h2>'
-                f"<h3>一、各机关收到申请及办理结果</h3>{figure('ranking')}{self._ranking_table()}"
-                f"<h3>二、不予公开和无法提供的原因（全区）</h3>{figure('reasons')}{self._reasons_table()}"
-                f"<h3>三、行政复议、行政诉讼及纠错情况</h3>{figure('appeals')}{self._appeals_table()}"
-                f"<h3>四、数据未通过一致性检查的机关</h3>{self._flagged_list()}"
-                f"<h3>五、各机关与上年对比</h3>{self._changes_table()}</section>")
+                f"{part('ranking')}{self._ranking_table()}"
+                f"{part('reasons')}{self._reasons_table()}"
+                f"{part('appeals')}{self._appeals_table()}"
+                f"<h3>{HEADINGS['flagged']}</h3>{self._flagged_list()}"
+                f"<h3>{HEADINGS['changes']}</h3>{self._changes_table()}</section>")
 
     def _ranking_table(self) -> str:
         heads = ["序号", "机关", "新收申请", *(_label(g.label) for g in fmt.S3_OUTCOME_GROUPS)]
@@ -90,10 +95,11 @@ class Overview:
             shares = [f"{n}（{narrative.percent(n, f['concluded'])}）" if f["concluded"] else str(n)
                       for n in (f[narrative.OUTCOMES[g.code]] for g in fmt.S3_OUTCOME_GROUPS)]
             rows.append([str(i), a.agency.name, str(f["received"]), *shares])
-        return _table(heads, rows)
+        return _table(heads, rows, HEADINGS["ranking"])
 
     def _reasons_table(self) -> str:
-        return _table(["原因", "件数"], [[label, str(n)] for label, n in self.reasons()]) if self.reasons() \
+        return _table(["原因", "件数"], [[label, str(n)] for label, n in self.reasons()], HEADINGS["reasons"]) \
+            if self.reasons() \
             else "<p>全区无不予公开、无法提供的申请。</p>"
 
     def _appeals_table(self) -> str:
@@ -102,7 +108,7 @@ class Overview:
         rows = [[a.agency.name, *(str(self.figures[a.agency.id][k]) for k in
                                   ("reviews", "reviews_corrected", "suits", "suits_corrected"))]
                 for a in self.appealed()]
-        return _table(heads, rows) if rows else "<p>全区未发生行政复议、行政诉讼案件。</p>"
+        return _table(heads, rows, HEADINGS["appeals"]) if rows else "<p>全区未发生行政复议、行政诉讼案件。</p>"
 
     def _flagged_list(self) -> str:
         items = "".join(f"<li>{escape(a.agency.name)}：<ul>" + "".join(
@@ -123,17 +129,21 @@ class Overview:
             p = narrative.figures(before)
             rows.append([a.agency.name, str(f["received"]), str(p["received"]), narrative.yoy(f["received"],
                                                                                               p["received"])])
-        return _table(["机关", f"{self.year}年新收申请", f"{self.year - 1}年新收申请", "变化"], rows)
+        return _table(["机关", f"{self.year}年新收申请", f"{self.year - 1}年新收申请", "变化"], rows,
+                      HEADINGS["changes"])
 
 
 def _label(label: str) -> str:
     return narrative._short(label)
 
 
-def _table(heads: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+def _table(heads: list[str], rows: list[list[str]], label: str) -> str:
+    """A table in a scroll box of its own, named `label` (a phone scrolls the table, not the page)."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="gr-table gr-overview-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="gr-scroll" role="region" tabindex="0" aria-label="{escape(label)}">'
+            f'<table class="gr-table gr-overview-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</div>")
 
 
 def load(data_dir: str | Path | None, year: int, group: str | None = None) -> Overview:

@@ -1,5 +1,5 @@
 """One agency's report as objects that display themselves in Jupyter, as great_tables' GT does: a Report and
-its parts (`_repr_html_`, charts `_repr_svg_`), and the results a build records beside the report.
+its parts (`_repr_html_`, charts also `_repr_svg_`), and the results a build records beside the report.
 
 The agency notebook displays the parts one by one; an analyst's own notebook may show any part or the whole
 Report. All agency text is escaped here. Charts are drawn (and matplotlib imported) only when shown.
@@ -61,21 +61,35 @@ class Chart:
         return getattr(charts, self.name)(*self._data)
 
     @cached_property
+    def numbers(self):
+        """The chart's title and numbers (charts.Numbers): its text alternative."""
+        from .charts import NUMBERS
+        return NUMBERS[self.name](*self._data)
+
+    @cached_property
     def svg(self) -> str:
-        """The <svg> element alone, to sit inside a page: what IPython.display.SVG makes of charts.to_svg."""
+        """The <svg> element alone, to sit inside a page: what IPython.display.SVG makes of charts.to_svg, an
+        image named by the chart's title."""
         from .charts import to_svg
-        return minidom.parseString(to_svg(self.figure())).getElementsByTagName("svg")[0].toxml()
+        svg = minidom.parseString(to_svg(self.figure())).getElementsByTagName("svg")[0]
+        svg.setAttribute("role", "img")
+        svg.setAttribute("aria-label", self.numbers.title)
+        return svg.toxml()
 
     def _repr_svg_(self) -> str:
         return self.svg
+
+    def _repr_html_(self) -> str:
+        """The chart in a page: its SVG and, for screen readers, its numbers as a visually hidden table."""
+        return f'<figure class="gr-chart">{self.svg}{self.numbers.html()}</figure>'
 
     def __repr__(self) -> str:
         return f"<Chart {self.name}>"
 
 
 def _html(part: Html | Chart) -> str:
-    """A part as the report page shows it (the page's template puts a chart in the same <figure>)."""
-    return f'<figure class="gr-chart">{part.svg}</figure>' if isinstance(part, Chart) else part.html
+    """A part as the report page shows it."""
+    return part._repr_html_()
 
 
 class Parts(dict):

@@ -329,8 +329,8 @@ DAMAGE = {  # name: (damage, a word the problems must mention)
     "chart emptied": (_empty_first_chart, "chart 1"),
     "chart as broken image": (_chart_as_broken_image, "chart.png"),
     "section missing": (lambda p: re.sub(r'<h2 id="s5">.*?</h2>', "", p), "section titles"),
-    "row missing": (lambda p: re.sub(r'<tr><th class="label" colspan="3">二、.*?</tr>', "", p), "25"),
-    "cell unmerged": (lambda p: p.replace('<th colspan="7">', "<th>"), "申请人情况' spans 1, not 7"),
+    "row missing": (lambda p: re.sub(r'<tr><th class="label"[^>]*>二、.*?</tr>', "", p), "25"),
+    "cell unmerged": (lambda p: p.replace(' colspan="7">', ">"), "申请人情况' spans 1, not 7"),
     "number columns as narrow as before": (lambda p: p.replace(
         "</style>", ".gr-s3 td.num { width: auto; } .gr-s3 thead th { padding: .25em .35em; }</style>", 1),
         "自然人 wraps onto 2 lines"),

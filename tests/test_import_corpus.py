@@ -205,7 +205,7 @@ def html_mess(page: str, rng: random.Random) -> str:
     page = re.sub(r'(data-cell="[^"]+">)0<', lambda m: m.group(1) + rng.choice(["", "/", "0", "&nbsp;"]) + "<", page)
     page = page.replace("情形", "情况").replace("内部", "内容").replace("1.属于", "1、属于")
     page = re.sub(r'(data-cell="[^"]+">)([1-9])<', lambda m: m.group(1) + chr(ord(m.group(2)) + 0xFEE0) + "<", page)
-    rows = re.findall(r"<tr><th class=\"label\">\d\..*?</tr>", page)
+    rows = re.findall(r"<tr><th class=\"label\"[^>]*>\d\..*?</tr>", page)
     a, b = rng.sample(rows[:8], 2)  # within （三）不予公开: rows of one label cell each
     page = page.replace(a, "\0").replace(b, a).replace("\0", b)
     return wrap_in_chrome(page, rng.choice(["utf-8", "gbk"]))

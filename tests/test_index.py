@@ -45,7 +45,7 @@ def test_the_index_lists_every_agency_with_figures_checks_state_and_links(tmp_pa
     cells = re.findall(r'<td class="num" data-sort="([^"]*)">([^<]*)</td>', built)
     assert cells == [("12", "12"), ("10", "10"), (str(10 / 12), "83.3%"), ("0", "0"), ("-1", "—")]
     assert '<td data-sort="1002"><details><summary>1 错误，1 提示</summary>' in built
-    assert '<li class="error">[R2] 甲&lt;script&gt;' in built and '<li class="warning">[W1] 乙</li>' in built
+    assert '<li class="error">错误 [R2] 甲&lt;script&gt;' in built and '<li class="warning">提示 [W1] 乙</li>' in built
     assert '<a href="built/report.html">报告</a>' in built and outputs.LOG not in built
     assert 'class="failed"' in failed and "失败<br><small class=\"error\">section2.csv: &lt;script&gt;" in failed
     assert f'<a href="failed/{outputs.LOG}">错误日志</a>' in failed and "报告</a>" not in failed
