@@ -196,6 +196,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # one line per request would bury the rebuild lines
 
     def do_GET(self) -> None:
+        try:
+            self._get()
+        except (BrokenPipeError, ConnectionResetError):  # the page went away
+            pass
+        except Exception as err:  # a bug of ours, or a report file removed meanwhile: this request fails alone
+            print(safe(f"govreport preview: {self.path}: {type(err).__name__}: {err}"), file=sys.stderr, flush=True)
+            self.send_error(500, "see the terminal of govreport preview")
+
+    def _get(self) -> None:
         if self.allowed_hosts is not None and self.headers.get("Host", "") not in self.allowed_hosts:
             return self.send_error(403, "unknown Host (this server answers to its own address only)")
         url = urlsplit(self.path)
@@ -292,7 +301,10 @@ class Worker:
 
     def ask(self, request: Request) -> Result | None:
         """The result of `request`, or None if the worker died first."""
-        self.conn.send(request)
+        try:
+            self.conn.send(request)
+        except OSError:  # it died waiting
+            return None
         multiprocessing.connection.wait([self.conn, self.process.sentinel])
         try:
             return self.conn.recv() if self.conn.poll() else None
@@ -327,7 +339,8 @@ def rebuild_loop(state: State, flags, log: Path, stream) -> None:
             while not state.wanted.empty():  # and whatever else came meanwhile: one rebuild for all
                 batches.append(state.wanted.get())
             first = False
-            if worker is not None and any(is_code(path) for batch in batches for _, path in batch):
+            if worker is not None and (not worker.process.is_alive()
+                                       or any(is_code(path) for batch in batches for _, path in batch)):
                 worker.close()
                 worker = None
             target = state.target

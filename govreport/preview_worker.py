@@ -156,10 +156,10 @@ def _kind(made: build.Made) -> str:
 def cell_source(notebook: Path, parameters: dict, exec_count: int) -> str:
     """The source of the code cell that ran `exec_count`-th in the notebook as papermill ran it (with its
     injected parameters): nbclient runs each non-empty code cell once, in order."""
-    import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
     try:
-        nb = parameterize_notebook(nbformat.read(notebook, as_version=4), parameters)
+        nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters)
     except Exception:  # the notebook changed meanwhile, unreadable: the traceback still says where
         return ""
     code = [c.source for c in nb.cells if c.cell_type == "code" and c.source.strip()]
