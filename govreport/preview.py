@@ -148,7 +148,7 @@ def status_line(result: Result) -> str:
     if result.status == "skipped":
         return f"up to date at {when}"
     first = result.error.splitlines()[0] if result.error else ""
-    return f"{result.status} at {when}: {first}"
+    return f"{result.status} at {when}: {first[:80]}{'…' if len(first) > 80 else ''}"
 
 
 # ---------------------------------------------------------------- pages

@@ -145,12 +145,12 @@ def test_a_save_reloads_the_page_and_a_bad_edit_shows_in_it(server, project, bro
     with (data / "narrative" / AGENCY / "s5.md").open("a", encoding="utf-8") as f:
         f.write("\n预览测试：第一次修改的句子。\n")
     wait(page, HAS_TEXT, "预览测试：第一次修改的句子。")
+    page.screenshot(path=str(tmp_path / "preview.png"))
 
     # a number in section 三: the new table cell
     assert not page.evaluate(HAS_CELL, "37")
     edit(data / "section3.csv", ROW_1, f"{AGENCY},1,37,0,0,0,0,0,37")
     wait(page, HAS_CELL, "37")
-    page.screenshot(path=str(tmp_path / "preview.png"))
 
     # a bad edit: the error in the page, naming file, agency and cell; the previous good report one click away
     edit(data / "section3.csv", f"{AGENCY},1,37,", f"{AGENCY},1,很多,")
