@@ -19,7 +19,9 @@ import psutil
 import pytest
 from watchfiles import Change
 
-from govreport import cli, outputs, preview, preview_worker
+from nbconvert.exporters import TemplateExporter
+
+from govreport import cli, outputs, pages, preview, preview_worker, render
 from govreport.preview_worker import Request, Result
 
 from conftest import SEED_AGENCY
@@ -288,7 +290,7 @@ def test_bursts_are_one_rebuild_and_a_code_change_restarts_the_worker(project, m
     assert first.closed and second.closed
 
 
-def test_errors_in_the_page_name_what_failed(project):
+def test_errors_in_the_page_name_what_failed(project, tmp_path, monkeypatch):
     """Each kind of failure as the worker reports it and the page shows it (no browser, no server)."""
     state = preview.State(settings(), (YEAR, AGENCY), "127.0.0.1")
 
@@ -316,6 +318,20 @@ def test_errors_in_the_page_name_what_failed(project):
     assert result.cell == 'shown = 1\nraise ValueError("预览测试：坏的单元格")'
     assert "ValueError" in result.detail and "预览测试：坏的单元格" in result.detail
     assert "A cell of the report notebook failed" in html and "raise ValueError(&#34;预览测试" in html
+    nb.cells.pop()
+    nbformat.write(nb, notebook)
+
+    # the report's template (a copy of govreport's, broken)
+    templates = tmp_path / "templates"
+    shutil.copytree(pages.TEMPLATES, templates)
+    edit(templates / "govreport" / "index.html.j2", "</body>", "{% if %}</body>")
+    monkeypatch.setattr(render, "exporter", lambda: TemplateExporter(
+        template_name="govreport", template_file="index.html.j2", extra_template_basedirs=[str(templates)]))
+    result, html = shown(Request(flags(), YEAR, AGENCY))
+    assert (result.status, result.kind) == ("failed", "template")
+    assert result.error.startswith("TemplateSyntaxError") and "The report template failed" in html
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
 
     # the region's data: every bad cell of every agency it sums, one row each
     s4 = project / "data" / "2022" / "section4.csv"
@@ -327,3 +343,29 @@ def test_errors_in_the_page_name_what_failed(project):
     assert [(p["file"], p["agency"]) for p in result.problems] == [("data/2022/section4.csv",
                                                                    lines[2].split(",")[0])]
     assert "-3 is negative" in result.problems[0]["problem"] and "section4.csv" in html
+
+
+def test_the_report_is_written_as_a_build_writes_it(project, capsys):
+    """What the preview's worker writes is a build's report: `govreport run` finds it up to date."""
+    request = Request(flags(), YEAR, AGENCY)
+    assert preview_worker.refresh(request).status == "built"
+    assert preview_worker.refresh(request).status == "skipped"
+    capsys.readouterr()
+    assert cli.main(["run", "--year", str(YEAR), "--agency", AGENCY]) == 0
+    assert f"{YEAR}: 1 skipped of 1" in capsys.readouterr().out
+
+
+def test_the_loop_benchmark(tmp_path):
+    """benchmarks/loop.py's verdicts, and its floor for one report (its timings are printed, never asserted)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import loop
+    from batch import Timing
+    floor = {"first": 0.5, "warm": 0.3}
+    fast = loop.report([Timing(2.0, 3.0)] * 3, [0.9, 1.2, 0.8], [0.7], 0.9, Timing(3.0, 2.9), floor)
+    assert "[target <= 2.5 s: PASS]" in fast[0] and "[target <= 1 s: PASS]" in fast[1]
+    slow = loop.report([Timing(2.6, 3.0)], [1.1], [], 0.9, Timing(3.0, 2.9), floor)
+    assert "[target <= 2.5 s: FAIL]" in slow[0] and "[target <= 1 s: FAIL]" in slow[1]
+    seconds = loop.floor_one(Path(__file__).resolve().parents[1] / "data", YEAR, AGENCY, tmp_path)
+    assert seconds["first"] > 0 and seconds["warm"] > 0
+    pages = [(tmp_path / f"pass-{i}" / f"{AGENCY}.html").read_text(encoding="utf-8") for i in range(2)]
+    assert pages[0] == pages[1] and SEED_AGENCY.name in pages[0]
