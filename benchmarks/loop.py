@@ -14,7 +14,8 @@
     python benchmarks/loop.py                       # 2022, hongsibu-gov-office, 3 cold runs, 7 edits
     python benchmarks/loop.py --runs 5 --edits 11 --agency hongsibu-edu-bureau --keep /tmp/loop
 
-Targets: (a) <= 2.5 s, (b) <= 1 s (wall time, on this 2-core machine), marked PASS or FAIL.
+Targets: (a) <= 2.5 s, (b) <= 1 s (wall time, on this 2-core machine), marked PASS or FAIL; each is also
+judged by its CPU time, which a machine loaded by other work moves much less.
 """
 from __future__ import annotations
 
@@ -141,11 +142,13 @@ def report(runs: list[Timing], latencies: list[float], rebuilds: list[float], pr
     shown = " ".join(f"{t.wall:.2f}" for t in runs)
     return [
         f"(a) govreport run, one agency, cold         {a:6.2f} s   CPU {a_cpu:5.2f} s   (median of {len(runs)}: "
-        f"{shown})   [target <= {TARGETS['run']:g} s: {mark(a <= TARGETS['run'])}]",
+        f"{shown})   [target <= {TARGETS['run']:g} s: {mark(a <= TARGETS['run'])}; "
+        f"by CPU time: {mark(a_cpu <= TARGETS['run'])}]",
         f"(b) preview: save to the reloaded page      {b:6.2f} s   (median of {len(latencies)}: "
         f"{' '.join(f'{x:.2f}' for x in latencies)}; the server's rebuilds "
         f"{statistics.median(rebuilds) if rebuilds else float('nan'):.2f} s median; CPU {preview_cpu:.2f} s an edit)   "
-        f"[target <= {TARGETS['preview']:g} s: {mark(b <= TARGETS['preview'])}]",
+        f"[target <= {TARGETS['preview']:g} s: {mark(b <= TARGETS['preview'])}; "
+        f"by CPU time: {mark(preview_cpu <= TARGETS['preview'])}]",
         f"(c) in-process floor, one report            {inner['warm']:6.2f} s   warm ({inner['first']:.2f} s the first "
         f"after the imports; the subprocess {floor_timing.wall:.2f} s wall, CPU {floor_timing.cpu:.2f} s)",
     ]

@@ -78,10 +78,10 @@ class State:
     """What the pages show: the report wanted, each report's last result and version (bumped whenever what
     its page shows changes), and a status line. Guarded by `changed`, which also wakes the event streams."""
 
-    def __init__(self, settings, target: Target, host: str):
+    def __init__(self, settings, target: Target):
         self.data_dir, self.notebook = settings.data_dir, settings.notebook
         self.output_dir = settings.output_dir
-        self.target, self.host = target, host
+        self.target = target
         self.changed = threading.Condition()
         self.results: dict[Target, Result] = {}
         self.versions: dict[Target, int] = {}
@@ -161,7 +161,8 @@ def bar(state: State, target: Target, version: int, last_good: bool = False) -> 
     if agency not in names and agency != outputs.REGION_DIR:
         names[agency] = agency
     data_dir = Path(state.data_dir)
-    years = sorted({int(d.name) for d in data_dir.iterdir() if d.name.isdigit() and d.is_dir()} | {year})
+    found = data_dir.iterdir() if data_dir.is_dir() else ()
+    years = sorted({int(d.name) for d in found if d.name.isdigit() and d.is_dir()} | {year})
     failed = result is not None and not result.ok
     return pages.render("preview_bar.html.j2", year=year, agency=agency, years=years, names=names,
                         region=(data_dir / str(year) / REGION_FILE).is_file(), region_id=outputs.REGION_DIR,
@@ -369,7 +370,7 @@ def preview(flags, stream=sys.stderr) -> int:
     """Serve the report of flags.agency (or the region's) for flags.year until Ctrl-C or SIGTERM."""
     target = (flags.year, outputs.REGION_DIR if flags.region else flags.agency)
     settings = settings_for(Request(flags, *target))  # bad settings at the start: one line, exit status 2
-    state = State(settings, target, flags.host)
+    state = State(settings, target)
     httpd = make_server(state, flags.host, flags.port)
     host = f"[{flags.host}]" if ":" in flags.host else flags.host
     url = f"http://{host}:{httpd.server_address[1]}/{target[0]}/{target[1]}/"
@@ -397,10 +398,6 @@ def preview(flags, stream=sys.stderr) -> int:
     return 0
 
 
-def cmd_preview(args) -> int:
-    if not args.region and not args.agency:
-        raise build.BuildError("give --agency A, or --region for the region's report")
-    return preview(args)
 
 
 def add_parser(sub) -> None:
@@ -410,7 +407,7 @@ def add_parser(sub) -> None:
                                    "every save of its data, narrative, notebook, params or govreport's code "
                                    "rebuilds it and reloads the page. Errors show in the page. Ctrl-C stops.")
     p.add_argument("--year", type=int, required=True, help="report year")
-    who = p.add_mutually_exclusive_group()
+    who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--agency", help="agency id (see data/<year>/agencies.csv)")
     who.add_argument("--region", action="store_true", help="the region's 汇总 report (data/<year>/region.csv)")
     p.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one, printed)")
@@ -424,4 +421,4 @@ def add_parser(sub) -> None:
     p.add_argument("--notebook", type=Path,
                    help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
     p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
-    p.set_defaults(func=cmd_preview, jobs=1, scheduler=None, strict=False, force=False, pdf=False)
+    p.set_defaults(func=preview, jobs=1, scheduler=None, strict=False, force=False, pdf=False)

@@ -206,7 +206,7 @@ def test_the_server_outlives_its_worker_and_sigterm_stops_everything(server, pro
 def test_it_serves_this_machine_only_by_default(project):
     f = flags()
     assert (f.host, f.port, f.open) == ("127.0.0.1", 0, False)
-    state = preview.State(settings(), (YEAR, AGENCY), f.host)
+    state = preview.State(settings(), (YEAR, AGENCY))
     httpd = preview.make_server(state, f.host, f.port)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -221,6 +221,11 @@ def test_it_serves_this_machine_only_by_default(project):
 
         status, body = get(f"/{YEAR}/{AGENCY}/", f"127.0.0.1:{port}")
         assert status == 200 and "Making the report" in body and "EventSource" in body
+        state.done(Result(YEAR, AGENCY, "failed", "data", "bad", names={AGENCY: SEED_AGENCY.name, "b": "乙局"}))
+        body = get(f"/{YEAR}/{AGENCY}/", f"127.0.0.1:{port}")[1]  # the bar: years, agencies, the region
+        for option in (f'"/2021/{AGENCY}/"', f'"/{YEAR}/b/"', f'"/{YEAR}/{outputs.REGION_DIR}/"'):
+            assert f"<option value={option}" in body, option
+        assert "乙局" in body and "the previous good report" not in body  # none was built yet
         assert get("/", f"localhost:{port}")[0] == 302
         assert get(f"/{YEAR}/{AGENCY}/", f"attacker.example:{port}")[0] == 403  # DNS rebinding
         assert get("/2022/../../etc/passwd", f"127.0.0.1:{port}")[0] == 404
@@ -231,7 +236,7 @@ def test_it_serves_this_machine_only_by_default(project):
 
 def test_the_watcher_follows_what_the_report_reads(project):
     s = settings()
-    state = preview.State(s, (YEAR, AGENCY), "127.0.0.1")
+    state = preview.State(s, (YEAR, AGENCY))
     data = project / "data"
 
     def relevant(path: Path) -> bool:
@@ -258,7 +263,7 @@ def test_the_watcher_follows_what_the_report_reads(project):
 
 def test_bursts_are_one_rebuild_and_a_code_change_restarts_the_worker(project, monkeypatch):
     """The main loop with a stand-in worker: what it is asked, and when a fresh one is started."""
-    state = preview.State(settings(), (YEAR, AGENCY), "127.0.0.1")
+    state = preview.State(settings(), (YEAR, AGENCY))
     data_change = {(Change.modified, str(project / "data/2022/section3.csv"))}
     code_change = {(Change.modified, str(preview.PACKAGE / "narrative.py"))}
     script = [[data_change] * 3, [code_change], None]  # what arrives during each rebuild
@@ -292,7 +297,7 @@ def test_bursts_are_one_rebuild_and_a_code_change_restarts_the_worker(project, m
 
 def test_errors_in_the_page_name_what_failed(project, tmp_path, monkeypatch):
     """Each kind of failure as the worker reports it and the page shows it (no browser, no server)."""
-    state = preview.State(settings(), (YEAR, AGENCY), "127.0.0.1")
+    state = preview.State(settings(), (YEAR, AGENCY))
 
     def shown(request: Request) -> tuple[Result, str]:
         result = preview_worker.refresh(request)
@@ -362,9 +367,11 @@ def test_the_loop_benchmark(tmp_path):
     from batch import Timing
     floor = {"first": 0.5, "warm": 0.3}
     fast = loop.report([Timing(2.0, 3.0)] * 3, [0.9, 1.2, 0.8], [0.7], 0.9, Timing(3.0, 2.9), floor)
-    assert "[target <= 2.5 s: PASS]" in fast[0] and "[target <= 1 s: PASS]" in fast[1]
-    slow = loop.report([Timing(2.6, 3.0)], [1.1], [], 0.9, Timing(3.0, 2.9), floor)
-    assert "[target <= 2.5 s: FAIL]" in slow[0] and "[target <= 1 s: FAIL]" in slow[1]
+    assert "[target <= 2.5 s: PASS; by CPU time: FAIL]" in fast[0]
+    assert "[target <= 1 s: PASS; by CPU time: PASS]" in fast[1]
+    slow = loop.report([Timing(2.6, 2.0)], [1.1], [], 1.2, Timing(3.0, 2.9), floor)
+    assert "[target <= 2.5 s: FAIL; by CPU time: PASS]" in slow[0]
+    assert "[target <= 1 s: FAIL; by CPU time: FAIL]" in slow[1]
     seconds = loop.floor_one(Path(__file__).resolve().parents[1] / "data", YEAR, AGENCY, tmp_path)
     assert seconds["first"] > 0 and seconds["warm"] > 0
     pages = [(tmp_path / f"pass-{i}" / f"{AGENCY}.html").read_text(encoding="utf-8") for i in range(2)]
