@@ -29,6 +29,7 @@ from conftest import SEED_AGENCY
 BIN = Path(sys.executable).parent / "govreport"
 YEAR = 2022
 AGENCY = SEED_AGENCY.id
+OTHER = "hongsibu-edu-bureau"
 ROW_1 = f"{AGENCY},1,5,0,0,0,0,0,5"  # section3.csv: 一、本年新收政府信息公开申请数量, natural persons and total
 WAIT_MS = 120_000  # a loaded 2-core machine: a first build can take tens of seconds
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -174,6 +175,13 @@ def test_a_save_reloads_the_page_and_a_bad_edit_shows_in_it(server, project, bro
     if os.environ.get("GOVREPORT_SCREENSHOTS"):  # the README's pictures
         for name in ("preview.png", "preview-error.png"):
             shutil.copyfile(tmp_path / name, SCREENSHOTS / name)
+
+    # another agency, picked in the bar: built, and its own files watched from then on
+    page.select_option("#govreport-preview select[aria-label=report]", f"/{YEAR}/{OTHER}/")
+    wait(page, HAS_TEXT, "红寺堡区教育局2022年")
+    with (data / "narrative" / OTHER / "s5.md").open("a", encoding="utf-8") as f:
+        f.write("\n预览测试：另一个机关。\n")
+    wait(page, HAS_TEXT, "预览测试：另一个机关。")
 
     # the bar and its script are the server's: no report file holds them
     written = [p for p in (project / "outputs").rglob("*") if p.is_file()]
