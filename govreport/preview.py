@@ -421,4 +421,4 @@ def add_parser(sub) -> None:
     p.add_argument("--notebook", type=Path,
                    help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
     p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
-    p.set_defaults(func=preview, jobs=1, scheduler=None, strict=False, force=False, pdf=False)
+    p.set_defaults(func=preview)

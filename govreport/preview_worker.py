@@ -8,7 +8,6 @@ nothing a notebook does can take the server down. What it sends back is a Result
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import re
@@ -17,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import build, outputs
+from . import build, config, outputs
 from .dataset import DataError, load_previous, load_region, load_year, previous_agency
 from .provenance import shown_error
 
@@ -28,7 +27,7 @@ _CELL = re.compile(r"cell (\d+): ")  # how build.make names a failing notebook c
 class Request:
     """Bring the report of `agency` (or outputs.REGION_DIR: the region's) for `year` up to date."""
 
-    flags: object  # the preview's argparse.Namespace, read as cli._settings reads a build's
+    flags: object  # the preview's argparse.Namespace: --params, --data, --out, --notebook, --timeout
     year: int
     agency: str
 
@@ -70,11 +69,21 @@ def serve(conn, log: Path, parent: int) -> None:
         conn.send(refresh(request))
 
 
-def settings_for(request: Request):
-    """The build settings of `request`, read afresh (params/<year>.yaml may have changed): one report, here."""
-    from .cli import _settings
+# how an error message names a setting given as one of the preview's flags (as cli.FLAGS for a build's)
+FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "timeout": "--timeout",
+         "year": "--year"}
+
+
+def settings_for(request: Request) -> config.Settings:
+    """The build settings of `request`, read afresh (params/<year>.yaml may have changed), as `govreport run`
+    reads them: --params, else the project's params/<year>.yaml when it exists, then the flags. One report."""
+    flags, year = request.flags, request.year
+    params, default = flags.params, config.project_root() / "params" / f"{year}.yaml"
+    if params is None and default.is_file():
+        params = default
+    settings = config.load(params, year, FLAGS, data_dir=flags.data, output_dir=flags.out, notebook=flags.notebook,
+                           timeout=flags.timeout)
     agencies = None if request.agency == outputs.REGION_DIR else (request.agency,)
-    settings = _settings(argparse.Namespace(**{**vars(request.flags), "agency": None}), request.year)
     return settings.model_copy(update={"agencies": agencies, "scheduler": None, "pdf": False, "force": False})
 
 
