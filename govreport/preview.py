@@ -330,6 +330,22 @@ def _died(target: Target, how: str, log: Path) -> Result:
                                                f"in {log} or above in the terminal; the next save starts a new one")
 
 
+def _ask(worker: Worker | None, request: Request, log: Path) -> tuple[Worker | None, Result]:
+    """The worker's result of `request`. A worker that dies meanwhile is replaced and asked once more (as a
+    build retries a report once); dying again, the result says so and the next change starts a fresh one."""
+    for attempt in range(2):
+        worker = worker or Worker(log)
+        try:
+            result = worker.ask(request)
+        except BaseException:  # Ctrl-C, SIGTERM: it ends with us
+            worker.close()
+            raise
+        if result is not None:
+            return worker, result
+        how, worker = worker.close(), None
+    return None, _died((request.year, request.agency), how, log)
+
+
 def rebuild_loop(state: State, flags, log: Path, stream) -> None:
     """The main loop: a rebuild of the wanted report now, and after each burst of changes to what it reads
     (a burst during a rebuild: one more after it). Runs until interrupted."""
@@ -346,11 +362,8 @@ def rebuild_loop(state: State, flags, log: Path, stream) -> None:
                 worker = None
             target = state.target
             state.say(f"building {target[1]} {target[0]}…" if worker else "starting the worker…")
-            worker = worker or Worker(log)
-            result = worker.ask(Request(flags, *target))
-            if result is None:
-                result = _died(target, worker.close(), log)
-                worker = None
+            asked, worker = worker, None  # _ask owns it now (and closes it if interrupted)
+            worker, result = _ask(asked, Request(flags, *target), log)
             state.done(result)
             print(safe(f"[preview {time.strftime('%H:%M:%S')}] {target[1]} {target[0]}: {status_line(result)}"),
                   file=stream, flush=True)
