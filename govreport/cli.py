@@ -157,6 +157,10 @@ def parser() -> argparse.ArgumentParser:
     command.add_parser(sub)
     audit.add_parser(sub)
     # -- end published reports --
+    # -- the analyst's loop: govreport/preview.py --
+    from . import preview
+    preview.add_parser(sub)
+    # -- end the analyst's loop --
     return p
 
 
