@@ -41,20 +41,12 @@ def cmd_check(args) -> int:
 
 
 # how an error message names a setting given as a flag
-FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "agencies": "--agency",
-         "jobs": "--jobs", "scheduler": "--scheduler", "timeout": "--timeout", "year": "--year"}
-
-
 def _settings(args, year: int | None) -> config.Settings:
-    params = args.params
-    default = config.project_root() / "params" / f"{year}.yaml"
-    if params is None and year is not None and default.is_file():
-        params = default
-    return config.load(params, year, FLAGS, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
-                       agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
-                       scheduler=args.scheduler or os.environ.get("GOVREPORT_SCHEDULER") or None,
-                       strict=args.strict or None, force=args.force or None, pdf=args.pdf or None,
-                       docx=args.docx or None, fragment=args.fragment or None)
+    return config.from_flags(args.params, year, data_dir=args.data, output_dir=args.out, notebook=args.notebook,
+                             agencies=args.agency, jobs=args.jobs, timeout=args.timeout,
+                             scheduler=args.scheduler or os.environ.get("GOVREPORT_SCHEDULER") or None,
+                             strict=args.strict or None, force=args.force or None, pdf=args.pdf or None,
+                             docx=args.docx or None, fragment=args.fragment or None)
 
 
 def _summary(settings: config.Settings, outcomes: list[build.Outcome]) -> int:

@@ -114,6 +114,20 @@ def read(path: Path) -> dict:
     return values
 
 
+# how an error message names a setting given by a flag of `run`, `build` or `preview`
+FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "agencies": "--agency",
+         "jobs": "--jobs", "scheduler": "--scheduler", "timeout": "--timeout", "year": "--year"}
+
+
+def from_flags(params: Path | None, year: int | None, **flags) -> Settings:
+    """Settings as a command's flags give them: `params`, else the project's params/<year>.yaml when it exists,
+    then the flags that are not None."""
+    default = project_root() / "params" / f"{year}.yaml"
+    if params is None and year is not None and default.is_file():
+        params = default
+    return load(params, year, FLAGS, **flags)
+
+
 def load(path: str | Path | None, year: int | None, names: dict[str, str] | None = None, **overrides) -> Settings:
     """Settings from a params YAML file (if any), then `overrides` that are not None (from flags, named in
     error messages as `names` gives, e.g. {"output_dir": "--out"})."""

@@ -69,22 +69,15 @@ def serve(conn, log: Path, parent: int) -> None:
         conn.send(refresh(request))
 
 
-# how an error message names a setting given as one of the preview's flags (as cli.FLAGS for a build's)
-FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", "timeout": "--timeout",
-         "year": "--year"}
-
-
 def settings_for(request: Request) -> config.Settings:
     """The build settings of `request`, read afresh (params/<year>.yaml may have changed), as `govreport run`
     reads them: --params, else the project's params/<year>.yaml when it exists, then the flags. One report."""
-    flags, year = request.flags, request.year
-    params, default = flags.params, config.project_root() / "params" / f"{year}.yaml"
-    if params is None and default.is_file():
-        params = default
-    settings = config.load(params, year, FLAGS, data_dir=flags.data, output_dir=flags.out, notebook=flags.notebook,
-                           timeout=flags.timeout)
+    flags = request.flags
+    settings = config.from_flags(flags.params, request.year, data_dir=flags.data, output_dir=flags.out,
+                                 notebook=flags.notebook, timeout=flags.timeout)
     agencies = None if request.agency == outputs.REGION_DIR else (request.agency,)
-    return settings.model_copy(update={"agencies": agencies, "scheduler": None, "pdf": False, "force": False})
+    return settings.model_copy(update={"agencies": agencies, "scheduler": None, "pdf": False, "docx": False,
+                                       "force": False})
 
 
 def refresh(request: Request) -> Result:
