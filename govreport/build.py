@@ -187,15 +187,51 @@ def _stop_worker(signum, frame) -> None:
 
 
 def _start_worker(log: Path) -> None:
-    """Per worker process: a kernel pool forked from a warm server, and one HTML exporter. The worker's and
-    its kernels' stderr (Jupyter's log chatter) go to `log`; each report's own errors go to its error.log."""
+    """Per worker process: a kernel pool forked from this very process once it has imported what the kernels
+    need (no second Python to start and import it all again), and one HTML exporter. The worker's and its
+    kernels' stderr (Jupyter's log chatter) go to `log`; each report's own errors go to its error.log."""
     from .forkkernel import KernelPool
     log.parent.mkdir(parents=True, exist_ok=True)
     os.dup2(os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644), 2)
-    from .render import exporter
-    _worker["pool"] = KernelPool(preload=PRELOAD)
+    _worker["pool"] = KernelPool(preload=PRELOAD, inherit=True)
     atexit.register(_worker["pool"].close)
+    from .render import exporter
     _worker["exporter"] = exporter()
+
+
+@contextlib.contextmanager
+def _kernels_here(log: Path) -> Iterator[None]:
+    """make() in this process, with one kernel forked ahead from a fork server forked from this process (or,
+    where this process cannot fork safely, e.g. it runs threads, a server of its own); Jupyter's chatter to
+    `log`. The server and its kernels end with the block, or with this process."""
+    from .forkkernel import KernelPool, KernelStartError
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with _stderr_to(log):  # what importing the kernel's modules prints (debugpy's warnings)
+        try:
+            pool = KernelPool(preload=PRELOAD, inherit=True, log=log)
+        except KernelStartError:
+            pool = KernelPool(preload=PRELOAD, log=log)
+    pool.prefork = 0  # the kernel forked ahead is the only one needed: no spare after it
+    _worker["pool"] = pool
+    try:
+        yield
+    finally:
+        _worker.clear()
+        pool.close()
+
+
+@contextlib.contextmanager
+def _stderr_to(log: Path) -> Iterator[None]:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log, "a") as f:
+            os.dup2(f.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -330,6 +366,10 @@ def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task,
 
     A worker that dies fails only the report it was making, after one retry in a fresh worker (note(line)
     says so); the others go on. Workers end with this generator (closed, or this process dying): none is left."""
+    if len(tasks) == 1:  # one report: no worker process to start (its kernel is still a process of its own)
+        with _kernels_here(log):
+            yield tasks[0], make(tasks[0])
+        return
     todo = list(reversed(tasks))  # pop() gives the next task
     workers, retried = [], set()
 
@@ -593,6 +633,7 @@ class Progress:
         self.bar = None
         if stream.isatty():
             from tqdm import tqdm
+            tqdm.monitor_interval = 0  # no monitor thread: a one-report build forks its kernel server from here
             self.bar = tqdm(total=total, desc=label, unit="report", file=stream)
 
     def __call__(self, outcome: Outcome) -> None:
