@@ -156,7 +156,7 @@ class Server:
         self.listener = listener
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, self._accept)
-        self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, self._stdin)
+        self.selector.register(0, selectors.EVENT_READ, self._stdin)  # stdin (sys.stdin may be another file)
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, connection)
         self.running = True
 
