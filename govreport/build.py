@@ -438,7 +438,8 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
 
 def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
     """The local engine: make the tasks on `jobs` worker processes (their stderr to `log`); yields each task
-    with what was made of it as it finishes (dask_engine is the other, with the same guarantees).
+    with what was made of it as it finishes (dask_engine is the other, with the same guarantees). A single
+    task is made in this process (_kernels_here): no worker to start, its kernel still a fresh process.
 
     A worker that dies fails only the report it was making, after one retry in a fresh worker (note(line)
     says so); the others go on. Workers end with this generator (closed, or this process dying): none is left."""
