@@ -80,22 +80,35 @@ def test_spread_picks_evenly():
     assert batch.spread([1, 2], 10) == [1, 2]
 
 
-def result(loop: float, build: float, floor: float, rebuilt: str = "2022: 50 skipped of 50") -> batch.Result:
-    """A Result for N=50 with the given seconds per report; (c) spent 5 s of its time on the font."""
+def result(loop: float, build: float, floor: float, rebuilt: str = "2022: 50 skipped of 50",
+           build_cpu: float | None = None) -> batch.Result:
+    """A Result for N=50 with the given seconds per report (CPU as wall unless given); (c) spent 5 s of its
+    time on the font."""
+    cpu = build if build_cpu is None else build_cpu
     return batch.Result(50, 10, batch.Timing(loop * 10, loop * 10),
-                        batch.Build(build * 50, build * 50, 400.0, "2022: 50 built of 50"),
+                        batch.Build(build * 50, cpu * 50, 400.0, "2022: 50 built of 50"),
                         batch.Build(1.5, 1.5, 300.0, rebuilt), batch.Timing(floor * 50, floor * 50),
                         {"font": 5.0, "pages": floor * 40})
 
 
 def test_verdicts():
     text = "\n".join(batch.lines(result(loop=3.0, build=0.25, floor=0.2), jobs=2))
-    assert "12.0x faster than (a)   [target >= 10x: PASS]" in text
-    assert "(b)/(c) = 1.25   [target <= 1.5: PASS]   ((c) without its web font: (b)/(c) = 2.50)" in text
+    assert "12.0x faster than (a) (CPU: 12.0x)   [target >= 12x: PASS]" in text
+    assert "CPU (b)/(c) = 1.25   [target <= 1.5: PASS]   (wall (b)/(c) = 1.25)" in text
     assert "400 MB" in text and "NOT ALL SKIPPED" not in text
     text = "\n".join(batch.lines(result(loop=3.0, build=0.6, floor=0.2, rebuilt="2022: 50 built of 50"), jobs=2))
-    assert "5.0x faster than (a)   [target >= 10x: FAIL]" in text
-    assert "(b)/(c) = 3.00   [target <= 1.5: FAIL]" in text
+    assert "5.0x faster than (a) (CPU: 5.0x)   [target >= 12x: FAIL]" in text
+    assert "CPU (b)/(c) = 3.00   [target <= 1.5: FAIL]" in text
     assert "NOT ALL SKIPPED" in text
-    assert "[target < 2 s: PASS]" in batch.rebuild_line("", 15, batch.Build(1.2, 1, 1, "2022: 15 skipped of 15"), True)
-    assert "[target < 2 s: FAIL]" in batch.rebuild_line("", 15, batch.Build(1.2, 1, 1, "2022: 15 built of 15"), True)
+    text = "\n".join(batch.lines(result(loop=3.0, build=0.25, floor=0.2, build_cpu=0.4), jobs=2))
+    assert "CPU (b)/(c) = 2.00   [target <= 1.5: FAIL]   (wall (b)/(c) = 1.25)" in text  # CPU decides
+    assert "[target <= 2 s: PASS]" in batch.rebuild_line("", 15, batch.Build(1.2, 1, 1, "2022: 15 skipped of 15"), True)
+    assert "[target <= 2 s: FAIL]" in batch.rebuild_line("", 15, batch.Build(1.2, 1, 1, "2022: 15 built of 15"), True)
+
+
+def test_planned_only_is_what_a_no_change_rebuild_skips(tmp_path):
+    from govreport import build, config
+    data = synthetic.write_year(tmp_path / "data", 3)
+    batch.planned_only(data, 2022, tmp_path / "out")
+    todo = build.plan(config.load(None, 2022, data_dir=data, output_dir=tmp_path / "out"))
+    assert not todo.tasks and [o.status for o in todo.decided] == ["skipped"] * 3

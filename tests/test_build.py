@@ -102,6 +102,38 @@ def test_incremental_and_reproducible(tmp_path):
     assert {a: (out / "2022" / a / "report.html").read_bytes() for a in agencies} == first
 
 
+def test_a_no_change_plan_does_not_load_the_year(tmp_path, monkeypatch):
+    """Once planned, a rebuild of the same inputs decides from the plan's memo and build.json alone (each
+    report skipped with its findings); a change to any input plans from the data again, as before."""
+    data, out = copy_data(tmp_path), tmp_path / "out"
+    agencies = GOOD + ["hongsibu-civil-affairs-bureau"]  # its narrative contradicts its table: a finding
+    settings = config.load(None, 2022, data_dir=data, output_dir=out, agencies=agencies)
+    first = build.plan(settings)
+    for task in first.tasks:  # as if built
+        build._record(task, build.Made({"report.html": f"<p>{task.agency}</p>"}))
+
+    def loading(*args, **kwargs):
+        raise AssertionError("the year's data was loaded")
+
+    monkeypatch.setattr(build, "load_year", loading)
+    again = build.plan(settings)
+    assert not again.tasks and statuses(again.decided) == {a: "skipped" for a in agencies}
+    assert {o.agency: o.findings for o in again.decided} == {t.agency: t.findings for t in first.tasks}
+    assert any(o.findings for o in again.decided)
+    assert (again.names, again.selected) == (first.names, first.selected)
+    monkeypatch.undo()
+
+    (out / "2022" / build.PLAN_MEMO).write_text("{not json", encoding="utf-8")  # a corrupt memo: plan again
+    assert set(statuses(build.plan(settings).decided).values()) == {"skipped"}
+    narrative = data / "2022" / "narrative" / GOOD[1] / "s5.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n\n另有一段补充说明。", encoding="utf-8")
+    changed = build.plan(settings)
+    assert [t.agency for t in changed.tasks] == [GOOD[1]]
+    assert statuses(changed.decided) == {a: "skipped" for a in agencies if a != GOOD[1]}
+    forced = build.plan(config.load(None, 2022, data_dir=data, output_dir=out, agencies=agencies, force=True))
+    assert [t.agency for t in forced.tasks] == agencies
+
+
 def test_a_report_does_not_depend_on_what_ran_before_it(tmp_path):
     """B built right after A in the same worker equals B built alone in an ordinary fresh kernel."""
     out = tmp_path / "pooled"

@@ -95,19 +95,18 @@ def assert_all_end(procs: list[psutil.Process], within: float = 10) -> None:
     assert not running(procs), [(p.pid, p.ppid(), p.cmdline()) for p in running(procs)]
 
 
-def kinds(procs: list[psutil.Process]) -> dict[str, int]:
-    """How many workers (multiprocessing spawn), fork servers and kernels (forked by a server)."""
-    count = {"worker": 0, "server": 0, "kernel": 0}
+def kinds(procs: list[psutil.Process], root: int) -> dict[str, int]:
+    """How many workers (multiprocessing spawn), fork servers (forked by a worker) and kernels (by a server)."""
+    parents, spawned = {}, set()
     for p in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
-            line = " ".join(p.cmdline())
-            if "forkkernel.server" in line:
-                parent = p.parent()
-                is_kernel = parent is not None and "forkkernel.server" in " ".join(parent.cmdline())
-                count["kernel" if is_kernel else "server"] += 1
-            elif "multiprocessing.spawn" in line and "spawn_main" in line:
-                count["worker"] += 1
-    return count
+            parents[p.pid] = p.ppid()
+            if "spawn_main" in " ".join(p.cmdline()):
+                spawned.add(p.pid)
+    workers = {pid for pid, parent in parents.items() if parent == root and pid in spawned}
+    servers = {pid for pid, parent in parents.items() if parent in workers}
+    kernels = {pid for pid, parent in parents.items() if parent in servers}
+    return {"worker": len(workers), "server": len(servers), "kernel": len(kernels)}
 
 
 @pytest.mark.parametrize("how", ["SIGKILL the parent", "SIGTERM the parent", "Ctrl-C"])
@@ -120,7 +119,7 @@ def test_nothing_outlives_a_killed_build(tmp_path, how):
         for agency in GOOD:
             wait_for(gate / f"{agency}.started", proc)
         seen += descendants(proc.pid)
-        found = kinds(seen)
+        found = kinds(seen, proc.pid)
         assert found["worker"] == 2 and found["server"] == 2 and found["kernel"] >= 2, found
         if how == "SIGKILL the parent":
             proc.kill()
@@ -142,6 +141,32 @@ def test_nothing_outlives_a_killed_build(tmp_path, how):
             assert "_gate" not in (out / "2022" / agency / "report.ipynb").read_text(encoding="utf-8")
             assert not list((out / "2022" / agency).glob(".*.tmp"))
         assert not running(seen)
+
+
+@pytest.mark.parametrize("how", ["it ends", "SIGKILL the parent"])
+def test_one_report_is_made_in_the_build_process_and_leaves_nothing_behind(tmp_path, how):
+    """`govreport run` of one agency starts no worker: its kernel comes from a fork server forked from the
+    build itself (the same program, no new Python); nothing outlives the build, however it ends."""
+    data, out = copy_data(tmp_path), tmp_path / "out"
+    agency = GOOD[0]
+    notebook, gate = gated(tmp_path, [agency])
+    with build_process(command(data, out, [agency], "--notebook", str(notebook)), tmp_path) as (proc, seen):
+        wait_for(gate / f"{agency}.started", proc)
+        seen += descendants(proc.pid)
+        assert int((gate / f"{agency}.started").read_text()) == proc.pid  # the kernel's JPY_PARENT_PID
+        servers = psutil.Process(proc.pid).children()
+        assert len(servers) == 1 and servers[0].cmdline() == psutil.Process(proc.pid).cmdline(), servers
+        assert any(p.ppid() == servers[0].pid for p in seen)  # its kernel, a child of the server
+        if how == "SIGKILL the parent":
+            proc.kill()
+            assert_all_end(seen)
+            return
+        (gate / "go").touch()
+        stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stdout + stderr
+    assert "2022: 1 built of 1" in stdout
+    assert state(out, agency)["status"] == "built"
+    assert_all_end(seen)
 
 
 def test_a_killed_worker_fails_nothing_else_and_its_report_is_retried(tmp_path):

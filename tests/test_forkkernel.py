@@ -4,6 +4,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -276,3 +279,46 @@ def test_server_ends_with_its_pool_even_while_preloading(tmp_path, monkeypatch):
         assert pool._server.wait(timeout=60) == -signal.SIGIO
     finally:
         pool.close()
+
+
+INHERIT = """
+import os, sys, psutil, nbformat
+from govreport.forkkernel import KernelPool, execute_notebook
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os, sys; print(os.getppid(), 'inherited' in sys.modules)")])
+nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nbformat.write(nb, sys.argv[1])
+sys.modules["inherited"] = sys  # something only this process has: a kernel forked from it has it too
+me = psutil.Process()
+with KernelPool(preload=("json",), inherit=True, log=sys.argv[2]) as pool:
+    server = psutil.Process(pool._server.pid)
+    assert server.ppid() == os.getpid() and server.cmdline() == me.cmdline()  # forked: no new interpreter
+    out = execute_notebook(sys.argv[1], None, pool=pool, progress_bar=False)
+    assert out.cells[0].outputs[0].text.split() == [str(server.pid), "True"], out.cells[0].outputs
+    spawned = me.children(recursive=True)
+print(len(spawned), *[p.pid for p in spawned])
+"""
+
+
+def test_an_inherited_server_is_forked_from_its_pool_and_ends_with_it(tmp_path):
+    """KernelPool(inherit=True): the server is this very process forked (its imports shared, no new Python);
+    kernels come from it as usual, their output goes to the log, and close() leaves no process behind."""
+    log = tmp_path / "kernels.log"
+    done = subprocess.run([sys.executable, "-c", INHERIT, str(tmp_path / "nb.ipynb"), str(log)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, *pids = map(int, done.stdout.split())
+    assert count >= 2  # the server and a kernel
+    assert all(gone(pid, within=10) for pid in pids)
+    assert log.exists()
+
+
+def test_an_inherited_server_is_refused_where_threads_run(tmp_path):
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="busy-thread", daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(KernelStartError, match="threads running: .*busy-thread"):
+            KernelPool(preload=(), inherit=True)
+    finally:
+        stop.set()
+        thread.join()

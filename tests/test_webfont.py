@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import nbformat
+import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
@@ -75,11 +78,62 @@ def test_subset_holds_the_text_characters_and_ascii_only():
 
 def test_the_same_characters_give_the_same_bytes_in_any_process():
     chars = webfont.shown("政府信息公开工作年度报告")
-    first = webfont.woff(chars)
-    assert webfont.woff(chars) == first
-    code = f"import sys; from govreport import webfont; sys.stdout.buffer.write(webfont.woff({chars!r}))"
+    first = webfont._woff(chars)  # made, not read from the cache
+    assert webfont._woff(chars) == first == webfont.woff(chars)
+    code = f"import sys; from govreport import webfont; sys.stdout.buffer.write(webfont._woff({chars!r}))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout == first
     assert TTFont(BytesIO(first))["head"].modified == TTFont(charts.font_path())["head"].modified
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty cache directory of our own (platformdirs reads XDG_CACHE_HOME at each call)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "govreport" / "fonts"
+
+
+def test_a_subset_is_made_once_and_reused_by_the_next_run(cache):
+    chars = webfont.shown("红寺堡区政务公开")
+    made = webfont.woff(chars)
+    entries = list(cache.glob("*.woff"))
+    assert len(entries) == 1 and made == webfont._woff(chars)
+    code = ("import sys; from govreport import webfont\n"
+            "webfont._woff = lambda chars: sys.exit('made again: the cache was not used')\n"
+            f"sys.stdout.buffer.write(webfont.woff({chars!r}))")
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, env={**os.environ})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == made
+
+
+@pytest.mark.parametrize("damage", ["a flipped byte", "cut short", "empty"])
+def test_a_corrupt_cache_entry_is_ignored_and_made_again(cache, damage):
+    chars = webfont.shown("信息公开年度报告")
+    made = webfont.woff(chars)
+    entry = next(cache.glob("*.woff"))
+    stored = bytearray(entry.read_bytes())
+    if damage == "a flipped byte":
+        stored[len(stored) // 2] ^= 0xFF
+    entry.write_bytes(bytes(stored) if damage == "a flipped byte" else bytes(stored[:len(stored) // 2])
+                      if damage == "cut short" else b"")
+    assert webfont.woff(chars) == made  # not the damaged bytes
+    assert entry.read_bytes()[32:] == made  # and the entry is whole again
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-directory"))
+    chars = webfont.shown("公开")
+    assert webfont.woff(chars) == webfont._woff(chars)
+
+
+def test_the_cache_keeps_the_newest_entries(cache, monkeypatch):
+    monkeypatch.setattr(webfont, "CACHE_ENTRIES", 8)
+    for i in range(12):
+        webfont.woff(webfont.shown(chr(0x4E00 + i)))
+    entries = list(cache.glob("*.woff"))
+    assert 8 <= len(entries) <= 9
+    key = hashlib.sha256((webfont.fingerprint() + "\0" + webfont.shown(chr(0x4E00 + 11))).encode()).hexdigest()
+    assert cache / f"{key}.woff" in entries
 
 
 def test_page_text_is_what_the_page_draws():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -33,7 +34,12 @@ class KernelPool:
     A kernel differs from a fresh one in its parent process (the server; JPY_PARENT_PID still names the
     caller), in what is already imported, and in sharing the server's str hash seed (PYTHONHASHSEED)."""
 
-    def __init__(self, preload=DEFAULT_PRELOAD, prefork: int = 1, startup_timeout: float = 60):
+    def __init__(self, preload=DEFAULT_PRELOAD, prefork: int = 1, startup_timeout: float = 60,
+                 inherit: bool = False, log: str | os.PathLike | None = None):
+        """inherit: fork the server from this process rather than start a new Python: `preload` is imported
+        here (once for both), which must then hold no threads, ZMQ context or event loop (KernelStartError
+        says what it holds), and the server shares what this process has imported.
+        log: a file the kernels' and the server's stdout and stderr are appended to (default: this process's)."""
         if any(name.split(".")[0] == "matplotlib_inline" for name in preload):
             raise ValueError("do not preload matplotlib_inline: every figure would render as text")
         self.startup_timeout = startup_timeout
@@ -46,18 +52,47 @@ class KernelPool:
         self._dir = tempfile.mkdtemp(prefix="forkkernel-")
         self._remove_dir = weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)  # if not closed
         self._socket_path = os.path.join(self._dir, "server.sock")
+        self._output = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644) if log else None
         self._names = itertools.count()
         self._lock = threading.Lock()
         self._kernels: set[ForkedKernel] = set()
         self._spares: list[tuple[Launch, Future[ForkedKernel]]] = []
+        if inherit:
+            self._server = self._fork_server(preload)
+        else:
+            self._server = subprocess.Popen(
+                [sys.executable, "-c", "from govreport.forkkernel.server import main; main()",
+                 self._socket_path, *preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._output, start_new_session=True)
         self._executor = ThreadPoolExecutor(max_workers=prefork + 4, thread_name_prefix="forkkernel")
-        self._server = subprocess.Popen(
-            [sys.executable, "-c", "from govreport.forkkernel.server import main; main()",
-             self._socket_path, *preload],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
         self._server_ready = self._executor.submit(self._await_server)
         self._closed = False
         self._refill(Launch.of())
+
+    def _fork_server(self, preload) -> _ForkedServer:
+        """The server as a child forked from this process, once it has imported `preload`."""
+        from govreport.forkkernel import server
+        problems = server.prepare(preload)
+        if problems:
+            self._remove_dir()
+            if self._output is not None:
+                os.close(self._output)
+            raise KernelStartError("cannot fork the kernel server from this process: " + "; ".join(problems))
+        stdin, to_server = os.pipe()
+        from_server, stdout = os.pipe()
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            if stream is not None:
+                stream.flush()  # else the child would write this process's buffered output again
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = server.forked(self._socket_path, stdin, stdout, 2 if self._output is None else self._output)
+            finally:
+                os._exit(code)  # never unwind into this process's frames
+        os.close(stdin)
+        os.close(stdout)
+        return _ForkedServer(pid, open(to_server, "wb"), open(from_server, "rb"))
 
     @staticmethod
     def available() -> bool:
@@ -124,6 +159,8 @@ class KernelPool:
             self._server.wait()
         self._server.stdout.close()
         self._executor.shutdown(wait=True)
+        if self._output is not None:
+            os.close(self._output)
         self._remove_dir()
 
     def abort(self) -> None:
@@ -162,7 +199,8 @@ class KernelPool:
             raise KernelStartError(f"the fork server is gone: {exc}") from exc
         kernel = ForkedKernel(conn, launch)
         with open(os.devnull, "rb") as stdin:
-            send(conn, {"argv": argv, "cwd": launch.cwd, "env": dict(launch.env)}, [stdin.fileno(), 1, 2])
+            output = [1, 2] if self._output is None else [self._output] * 2
+            send(conn, {"argv": argv, "cwd": launch.cwd, "env": dict(launch.env)}, [stdin.fileno(), *output])
         with self._lock:
             self._kernels.add(kernel)
         try:
@@ -185,6 +223,29 @@ class KernelPool:
         if not future.cancelled() and future.exception() is None:
             future.result().signal(signal.SIGKILL)
             self.retire(future.result(), 0)
+
+
+class _ForkedServer:
+    """A server forked by KernelPool(inherit=True), with the part of subprocess.Popen's interface the pool uses."""
+
+    def __init__(self, pid: int, stdin, stdout):
+        self.pid, self.stdin, self.stdout, self.returncode = pid, stdin, stdout, None
+        self._pidfd = os.pidfd_open(pid)
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"fork server {self.pid}", timeout)
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            os.close(self._pidfd)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            signal.pidfd_send_signal(self._pidfd, signum)  # never another process that reused the pid
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 def execute_notebook(input_path, output_path, parameters: dict | None = None, pool: KernelPool | None = None,

@@ -46,26 +46,81 @@ LAUNCHER = importlib.util.find_spec("ipykernel_launcher").origin  # sys.argv[0] 
 _PR_SET_PDEATHSIG = 1
 
 
+# What IPKernelApp imports only when a kernel starts (its debugger, pdb, history database, completer, ...):
+# imported once here, rather than in every kernel (0.08 s of CPU each).
+KERNEL_IMPORTS = ("ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
+                  "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic",
+                  "IPython.utils.wildcard", "faulthandler", "pdb", "sqlite3", "psutil", "tornado.platform.asyncio",
+                  "tornado.queues")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Preload, check that forking is safe, listen on the socket given in argv, serve until stdin closes."""
     socket_path, *modules = sys.argv[1:] if argv is None else argv
     _end_with_stdin(True)
-    for name in modules:  # "module" or "module:function" (a function to call once, e.g. to fill caches)
+    problems = prepare(modules)
+    if problems:
+        sys.exit("forkkernel server: unsafe to fork: " + "; ".join(problems))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _end_with_stdin(False)  # from now on the serving loop sees stdin close, and kills the kernels first
+    serve(socket_path)
+
+
+def prepare(modules) -> list[str]:
+    """Import `modules` ("module" or "module:function", a function to call once, e.g. to fill caches) and
+    what every kernel imports; what this process then holds that a forked kernel must not inherit."""
+    for name in modules:
         module, _, function = name.partition(":")
         loaded = importlib.import_module(module)
         if function:
             getattr(loaded, function)()
-    problems = fork_hazards()
-    if problems:
-        sys.exit("forkkernel server: unsafe to fork: " + "; ".join(problems))
+    for name in KERNEL_IMPORTS:
+        importlib.import_module(name)
+    if "matplotlib" in sys.modules:  # a kernel sets MPLBACKEND, whose check reads every package's entry points
+        from matplotlib.backends import backend_registry
+        backend_registry.list_all()
+    return fork_hazards()
+
+
+def serve(socket_path: str) -> None:
+    """Listen on `socket_path`, say "ready" on stdout, serve until stdin closes."""
     gc.freeze()  # keep the preloaded objects' pages shared with the children (no GC writes to them)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(socket_path)
     listener.listen(64)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    _end_with_stdin(False)  # from now on the serving loop sees stdin close, and kills the kernels first
-    print("ready", flush=True)
+    os.write(1, b"ready\n")
     Server(listener).serve()
+
+
+def forked(socket_path: str, stdin: int, stdout: int, stderr: int) -> int:
+    """In a child just forked from a prepared process (KernelPool(inherit=True)): become a fork server as
+    main() would be one, with the given descriptors as stdin, stdout and stderr; returns the exit status.
+
+    The child sheds what it inherited: the caller's other descriptors, atexit handlers (a kernel runs the
+    atexit handlers it finds) and signal handlers, and ends with the process that forked it."""
+    os.setsid()
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        return 1
+    for target, fd in enumerate((stdin, stdout, stderr)):
+        os.dup2(fd, target)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    atexit._clear()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        serve(socket_path)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 0
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+    return 0
 
 
 def _end_with_stdin(on: bool) -> None:
@@ -101,7 +156,7 @@ class Server:
         self.listener = listener
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, self._accept)
-        self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, self._stdin)
+        self.selector.register(0, selectors.EVENT_READ, self._stdin)  # stdin (sys.stdin may be another file)
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, connection)
         self.running = True
 
