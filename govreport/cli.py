@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -100,7 +101,14 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
                    help="also write report.fragment.html, the article with inline styles for a CMS editor")
 
 
-def parser() -> argparse.ArgumentParser:
+BUILT_IN = ("init", "check", "build", "run")  # the commands of this module
+# the other commands: name -> the module that adds its parser (add_parser(sub)) and runs it
+COMMANDS = {"lint-notebooks": ".lint", "diff": ".diff", "template": ".excel", "ingest": ".excel_ingest",
+            "import": ".importer.command", "audit": ".audit", "preview": ".preview"}
+
+
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or given the command named, the built-in ones and that one."""
     p = argparse.ArgumentParser(prog="govreport", description="政府信息公开工作年度报告: check data, build HTML reports.")
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("init", help="start a project for an office: data, params, notebook, README",
@@ -133,31 +141,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--agency", action="append", required=True, help="agency id (see data/<year>/agencies.csv)")
     _add_build_options(r)
     r.set_defaults(func=cmd_build, jobs=1)
-    # -- review tools: govreport/lint.py, govreport/diff.py --
-    from . import diff, lint
-    lint.add_parser(sub)
-    diff.add_parser(sub)
-    # -- end review tools --
-    # -- workbooks: govreport/excel.py, govreport/excel_ingest.py --
-    from . import excel, excel_ingest
-    excel.add_parser(sub)
-    excel_ingest.add_parser(sub)
-    # -- end workbooks --
-    # -- published reports: govreport/importer/command.py, govreport/audit.py --
-    from . import audit
-    from .importer import command
-    command.add_parser(sub)
-    audit.add_parser(sub)
-    # -- end published reports --
-    # -- the analyst's loop: govreport/preview.py --
-    from . import preview
-    preview.add_parser(sub)
-    # -- end the analyst's loop --
+    for name, module in COMMANDS.items():  # the others' modules (openpyxl, lxml, watchfiles…) only when named
+        if command in (None, name):
+            importlib.import_module(module, __package__).add_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in (*BUILT_IN, *COMMANDS) else None
+    args = parser(command).parse_args(argv)
     try:
         return args.func(args)
     except (DataError, KeyError, build.BuildError) as e:
