@@ -11,13 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
-from govreport import build, config
-from govreport.outputs import REPORT, RESULTS
+from govreport import build, config, outputs
+from govreport.outputs import REGION_REPORT, REPORT, RESULTS
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"
@@ -31,10 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def dask_cli(*args: str, cwd: Path, log: Path) -> subprocess.Popen:
+def dask_cli(*args: str, cwd: Path, log: Path, env: dict | None = None) -> subprocess.Popen:
     """A `dask` command in its own process group, which the finalizer stops."""
-    return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], cwd=cwd, start_new_session=True,
-                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+    with open(log, "ab") as out:
+        return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], cwd=cwd, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -48,12 +51,17 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-@pytest.fixture
-def cluster(tmp_path_factory, request):
+@dataclass
+class Cluster:
+    address: str
+    pids: set[int]  # the workers'
+    processes: list[subprocess.Popen]  # the scheduler, then the workers
+
+
+def start_cluster(home: Path, request, env: dict | None = None) -> Cluster:
     """A scheduler and two single-threaded workers (no nanny: a killed worker stays dead); every process is
     stopped when the test ends, however it ends."""
     from distributed import Client
-    home = tmp_path_factory.mktemp("cluster")
     address = f"tcp://127.0.0.1:{free_port()}"
     processes = []
     request.addfinalizer(lambda: [stop(p) for p in reversed(processes)])
@@ -61,17 +69,24 @@ def cluster(tmp_path_factory, request):
                               "--no-dashboard", cwd=home, log=home / "scheduler.log"))
     for i in range(2):
         processes.append(dask_cli("worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
-                                  "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log"))
+                                  "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log",
+                                  env=env))
     with Client(address, timeout="60s") as client:
         client.wait_for_workers(2, timeout=120)
         pids = set(client.run(os.getpid).values())
-    return address, pids
+    return Cluster(address, pids, processes)
+
+
+@pytest.fixture
+def cluster(tmp_path_factory, request) -> Cluster:
+    return start_cluster(tmp_path_factory.mktemp("cluster"), request)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The sample data, a notebook that holds one agency's report while a file `hold` exists (telling its
-    worker's pid in `started`), and a local build of it to compare with."""
+    kernel's parent's pid in `started`), and a local build of the whole year (the region's report too) to
+    compare with."""
     root = tmp_path_factory.mktemp("project")
     data = Path(shutil.copytree(REPO / "data", root / "data"))
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -82,8 +97,8 @@ def project(tmp_path_factory):
     notebook = root / "held.ipynb"
     nbformat.write(nb, notebook)
     local = root / "local"
-    outcomes = build.build(settings(data, notebook, local, jobs=2), stream=io.StringIO())
-    assert {o.status for o in outcomes} == {"built"}
+    outcomes = build.build(settings(data, notebook, local, jobs=2, agencies=None), stream=io.StringIO())
+    assert {o.status for o in outcomes} == {"built"} and outputs.REGION_DIR in {o.agency for o in outcomes}
     return root, data, notebook, local
 
 
@@ -99,7 +114,7 @@ def assert_same_reports(out: Path, local: Path) -> None:
 
 
 def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_path):
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     stream = io.StringIO()
     outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address), stream=stream)
@@ -113,20 +128,22 @@ def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_
 
 
 def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project, tmp_path):
-    address, pids = cluster
+    address, pids = cluster.address, cluster.pids
     root, data, notebook, local = project
     hold, started = root / "hold", root / "started"
     hold.touch()
-    killed = []
+    killed, orphans = [], []
 
-    def kill_the_holder():  # the held report has started in a kernel whose parent is a Dask worker
+    def kill_the_holder():  # the held report has started in a kernel forked from its Dask worker's fork server
         deadline = time.monotonic() + 180
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
-        pid = int(started.read_text() or 0) if started.exists() else 0
-        if pid in pids:
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+        server = psutil.Process(int(started.read_text() or 0)) if started.exists() else None
+        if server and server.ppid() in pids:
+            descendants = psutil.Process(server.ppid()).children(recursive=True)
+            os.kill(server.ppid(), signal.SIGKILL)
+            killed.append(server.ppid())
+            orphans.extend(psutil.wait_procs(descendants, timeout=30)[1])  # its fork server and kernels end too
         hold.unlink()  # the retry, on the other worker, goes through
 
     watcher = threading.Thread(target=kill_the_holder)
@@ -137,14 +154,14 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
         watcher.join()
         hold.unlink(missing_ok=True)
         started.unlink(missing_ok=True)
-    assert len(killed) == 1
+    assert len(killed) == 1 and orphans == []
     assert sorted(o.agency for o in outcomes) == sorted(AGENCIES)  # each once
     assert {o.status for o in outcomes} == {"built"}
     assert_same_reports(tmp_path / "out", local)
 
 
 def test_a_worker_of_another_govreport_is_refused(cluster, project, tmp_path, monkeypatch):
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     monkeypatch.setattr(build, "release", lambda: ("0.0.1", "f" * 64))  # the client's, as a worker sees it
     outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address,
@@ -179,7 +196,7 @@ def test_the_scheduler_comes_from_the_flag_the_environment_or_params(tmp_path, m
 
 def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
     from distributed import Client
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     hold, started, out = root / "hold", root / "started", tmp_path / "out"
     hold.touch()
@@ -213,3 +230,62 @@ def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_the_region_report_on_a_cluster_is_byte_identical(cluster, project, tmp_path):
+    """The region's task carries every agency's files (its sums and overview read them all), none shared."""
+    root, data, notebook, local = project
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=cluster.address, agencies=None),
+                           stream=io.StringIO())
+    assert {o.status for o in outcomes} == {"built"} and outputs.REGION_DIR in {o.agency for o in outcomes}
+    made, expected = tmp_path / "out" / "2022" / REGION_REPORT, local / "2022" / REGION_REPORT
+    assert made.read_bytes() == expected.read_bytes()
+    assert_same_reports(tmp_path / "out", local)
+
+
+def fork_servers(pid: int) -> list[psutil.Process]:
+    return [p for p in psutil.Process(pid).children() if "forkkernel.server" in " ".join(p.cmdline())]
+
+
+def test_each_worker_keeps_one_warm_fork_server_which_ends_with_it(cluster, project, tmp_path):
+    root, data, notebook, local = project
+    for out in ("a", "b"):  # two builds: the second finds the first's fork servers
+        outcomes = build.build(settings(data, notebook, tmp_path / out, scheduler=cluster.address, force=True),
+                               stream=io.StringIO())
+        assert {o.status for o in outcomes} == {"built"}
+        servers = {pid: fork_servers(pid) for pid in cluster.pids}
+        if out == "a":
+            first = servers
+    assert_same_reports(tmp_path / "b", local)
+    busy = [pid for pid, found in servers.items() if found]
+    assert busy and all(len(found) == 1 for found in servers.values() if found)
+    assert all(servers[pid] == first[pid] for pid in busy)  # the same process, still warm
+    left = [p for pid in busy for p in psutil.Process(pid).children(recursive=True)]
+    for worker in cluster.processes[1:]:  # the workers close (SIGTERM, as `dask worker` is told to stop)
+        worker.send_signal(signal.SIGTERM)
+    for worker in cluster.processes[1:]:
+        worker.wait(60)
+    assert psutil.wait_procs(left, timeout=30)[1] == []  # their fork servers and kernels ended with them
+
+
+def test_a_kernel_that_fails_to_start_on_a_worker_costs_a_retry(tmp_path_factory, request, project, tmp_path):
+    """Kernels that die before they reply (as under a heavy load) retry the report in a new pool."""
+    root, data, notebook, local = project
+    home = tmp_path_factory.mktemp("dying")
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-die.py").write_text(  # each file die-* kills one kernel as it starts
+        "import glob as _g, os as _o\n"
+        f"for _f in sorted(_g.glob({str(home / 'die-*')!r})):\n"
+        "    try:\n        _o.remove(_f)\n    except FileNotFoundError:\n        continue\n"
+        "    _o._exit(1)\n"
+        "del _g, _o\n")
+    for i in range(2):  # the first kernel its pool forks ahead, and the one forked when that one is gone
+        (home / f"die-{i}").touch()
+    cluster = start_cluster(home, request, env={"IPYTHONDIR": str(home / "ipython")})
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=cluster.address,
+                                    agencies=AGENCIES[:1]), stream=io.StringIO())
+    assert list(home.glob("die-*")) == []  # both kernels died
+    assert [(o.status, o.error) for o in outcomes] == [("built", "")]
+    assert (tmp_path / "out" / "2022" / AGENCIES[0] / REPORT).read_bytes() == \
+        (local / "2022" / AGENCIES[0] / REPORT).read_bytes()
