@@ -113,6 +113,18 @@ def assert_same_reports(out: Path, local: Path) -> None:
             assert (out / "2022" / agency / name).read_bytes() == (local / "2022" / agency / name).read_bytes(), name
 
 
+def reports_kept(address: str) -> int:
+    """How many finished reports the cluster holds in memory, after up to 10 s for the client's releases."""
+    from distributed import Client
+    count = lambda dask_scheduler: sum(str(key).startswith("make_remote") and task.state == "memory"
+                                       for key, task in dask_scheduler.tasks.items())
+    with Client(address, timeout="30s") as client:
+        deadline = time.monotonic() + 10
+        while client.run_on_scheduler(count) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return client.run_on_scheduler(count)
+
+
 def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_path):
     address = cluster.address
     root, data, notebook, local = project
@@ -132,13 +144,17 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
     root, data, notebook, local = project
     hold, started = root / "hold", root / "started"
     hold.touch()
-    killed, orphans = [], []
+    killed, orphans, kept = [], [], []
 
     def kill_the_holder():  # the held report has started in a kernel forked from its Dask worker's fork server
         deadline = time.monotonic() + 180
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         server = psutil.Process(int(started.read_text() or 0)) if started.exists() else None
+        others = [tmp_path / "out" / "2022" / agency / "build.json" for agency in AGENCIES if agency != HELD]
+        while not all(map(Path.exists, others)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kept.append(reports_kept(address))  # the others are written: the cluster keeps none of them
         if server and server.ppid() in pids:
             descendants = psutil.Process(server.ppid()).children(recursive=True)
             os.kill(server.ppid(), signal.SIGKILL)
@@ -154,7 +170,7 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
         watcher.join()
         hold.unlink(missing_ok=True)
         started.unlink(missing_ok=True)
-    assert len(killed) == 1 and orphans == []
+    assert len(killed) == 1 and orphans == [] and kept == [0]
     assert sorted(o.agency for o in outcomes) == sorted(AGENCIES)  # each once
     assert {o.status for o in outcomes} == {"built"}
     assert_same_reports(tmp_path / "out", local)
@@ -259,7 +275,8 @@ def test_each_worker_keeps_one_warm_fork_server_which_ends_with_it(cluster, proj
     assert_same_reports(tmp_path / "b", local)
     busy = [pid for pid, found in servers.items() if found]
     assert busy and all(len(found) == 1 for found in servers.values() if found)
-    assert all(servers[pid] == first[pid] for pid in busy)  # the same process, still warm
+    again = [pid for pid in busy if first[pid]]  # a worker that made reports in both builds (each, most likely)
+    assert again and all(servers[pid] == first[pid] for pid in again)  # the same fork server, still warm
     left = [p for pid in busy for p in psutil.Process(pid).children(recursive=True)]
     for worker in cluster.processes[1:]:  # the workers close (SIGTERM, as `dask worker` is told to stop)
         worker.send_signal(signal.SIGTERM)
@@ -274,12 +291,12 @@ def test_a_kernel_that_fails_to_start_on_a_worker_costs_a_retry(tmp_path_factory
     home = tmp_path_factory.mktemp("dying")
     startup = home / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
-    (startup / "00-die.py").write_text(  # each file die-* kills one kernel as it starts
-        "import glob as _g, os as _o\n"
-        f"for _f in sorted(_g.glob({str(home / 'die-*')!r})):\n"
-        "    try:\n        _o.remove(_f)\n    except FileNotFoundError:\n        continue\n"
-        "    _o._exit(1)\n"
-        "del _g, _o\n")
+    (startup / "00-die.py").write_text(  # each file die-* kills one kernel as it starts (and leaves no name)
+        "def _die():\n    import glob, os\n"
+        f"    for name in sorted(glob.glob({str(home / 'die-*')!r})):\n"
+        "        try:\n            os.remove(name)\n        except FileNotFoundError:\n            continue\n"
+        "        os._exit(1)\n"
+        "_die()\ndel _die\n")
     for i in range(2):  # the first kernel its pool forks ahead, and the one forked when that one is gone
         (home / f"die-{i}").touch()
     cluster = start_cluster(home, request, env={"IPYTHONDIR": str(home / "ipython")})
@@ -289,3 +306,28 @@ def test_a_kernel_that_fails_to_start_on_a_worker_costs_a_retry(tmp_path_factory
     assert [(o.status, o.error) for o in outcomes] == [("built", "")]
     assert (tmp_path / "out" / "2022" / AGENCIES[0] / REPORT).read_bytes() == \
         (local / "2022" / AGENCIES[0] / REPORT).read_bytes()
+
+
+def test_the_benchmark_cluster_stops_every_process_even_on_failure(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import batch
+    started = []
+    with pytest.raises(RuntimeError, match="a measure fails"):
+        with batch.Cluster(tmp_path, dict(os.environ)) as cluster:
+            started = [psutil.Process(p.pid) for p in cluster.processes]
+            started += [c for p in list(started) for c in p.children(recursive=True)]  # the workers' nannies' own
+            assert len(cluster.processes) == 1 + batch.CLUSTER_WORKERS and cluster.cpu() > 0
+            raise RuntimeError("a measure fails")
+    assert len(started) > 1 + batch.CLUSTER_WORKERS
+    assert psutil.wait_procs(started, timeout=30)[1] == []
+
+
+def test_the_benchmark_verdict_is_on_the_wall_time_per_report_at_n1000():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import batch
+    local = batch.Build(100.0, 150.0, 0, "2022: 1000 built of 1000")
+    for wall, verdict in ((109.0, "PASS"), (111.0, "FAIL")):
+        lines = batch.cluster_lines(batch.ClusterResult(1000, local, batch.Build(wall, 5.0, 0, ""), 160.0), 2)
+        assert lines[-1].endswith(f"wall {wall - 100:+.1f} %, CPU +10.0 %   [target at N=1000 <= +10 %: {verdict}]")
+    small = batch.cluster_lines(batch.ClusterResult(50, local, batch.Build(120.0, 5.0, 0, ""), 160.0), 2)
+    assert "target" not in small[-1]  # N = 50 only shows the overhead
