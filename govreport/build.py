@@ -384,7 +384,7 @@ def run(made: Iterator[tuple[Task, Made]], progress: Progress) -> list[Outcome]:
 # ---------------------------------------------------------------- the Dask engine (--scheduler)
 # Each task is submitted to a Dask scheduler with the public API (Client.submit, as_completed). No shared file
 # system: a task carries its agency's own data files (its narratives, this year's and last) as bytes, and the
-# files every task reads (the notebook, the years' tables) are scattered once, to be fetched once by each worker;
+# files every task reads (the notebook, the years' tables) are sent once, to be fetched once by each worker;
 # the worker recreates them in a temporary directory named as on the client (a report shows the data directory
 # by its name only) and sends back the Made, which run() writes here, as a local build's. Each worker process
 # keeps a warm kernel pool and one exporter (daskworker.WarmKernels), as a local worker does. A worker that dies
@@ -462,6 +462,12 @@ def make_remote(p: Parcel, notebook: bytes, year_files: dict[str, bytes]) -> Mad
     return made
 
 
+def _content(data: bytes) -> bytes:
+    """A shared file as a task of its own, not scattered data: should every worker holding it die (the cluster
+    keeps one copy), the scheduler makes it again from the task."""
+    return data
+
+
 def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]]:
     """The Dask engine: make the tasks on the cluster at `scheduler`; yields each task with what was made of
     it as it finishes. Closed early (Ctrl-C, SIGTERM), it cancels what is still queued or running."""
@@ -472,20 +478,20 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
 
     from .daskworker import WarmKernels
 
-    futures, scattered, mine = {}, {}, release()
+    futures, sent, mine = {}, {}, release()
     with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
         try:
             client.register_plugin(WarmKernels(PRELOAD))
 
-            def scatter(path: Path):  # each shared file once, by content (two builds' files never mix)
-                if path not in scattered:
-                    scattered[path] = client.scatter(path.read_bytes(), hash=True)
-                return scattered[path]
+            def send(path: Path):  # each shared file once, by content (two builds' files never mix)
+                if path not in sent:
+                    sent[path] = client.submit(_content, path.read_bytes())
+                return sent[path]
 
             for task in tasks:
                 data_dir = Path(task.parameters["data_dir"])
-                year_files = {name: scatter(data_dir / name) for name in data_files(task) if shared(name)}
-                futures[client.submit(make_remote, parcel(task, mine), scatter(Path(task.notebook)), year_files,
+                year_files = {name: send(data_dir / name) for name in data_files(task) if shared(name)}
+                futures[client.submit(make_remote, parcel(task, mine), send(Path(task.notebook)), year_files,
                                       pure=False, retries=KERNEL_START_RETRIES)] = task
             for future in as_completed(futures):
                 try:
@@ -495,9 +501,10 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
                                 traceback.format_exc())
                 except Exception as err:  # e.g. the worker could not unpickle the task
                     made = Made({}, f"on the Dask cluster: {_one_line(err)}", traceback.format_exc())
-                yield futures[future], made
+                future.release()  # the worker forgets it: a build's reports never pile up in the cluster's memory
+                yield futures.pop(future), made
         finally:
-            client.cancel([*futures, *scattered.values()])
+            client.cancel([*futures, *sent.values()])
 
 
 class _Worker:

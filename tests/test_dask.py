@@ -71,7 +71,7 @@ def start_cluster(home: Path, request, env: dict | None = None) -> Cluster:
         processes.append(dask_cli("worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
                                   "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log",
                                   env=env))
-    with Client(address, timeout="60s") as client:
+    with Client(address, timeout="120s") as client:  # a loaded machine starts a scheduler slowly
         client.wait_for_workers(2, timeout=120)
         pids = set(client.run(os.getpid).values())
     return Cluster(address, pids, processes)
@@ -172,7 +172,7 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
         started.unlink(missing_ok=True)
     assert len(killed) == 1 and orphans == [] and kept == [0]
     assert sorted(o.agency for o in outcomes) == sorted(AGENCIES)  # each once
-    assert {o.status for o in outcomes} == {"built"}
+    assert {o.status for o in outcomes} == {"built"}, [o.error for o in outcomes]
     assert_same_reports(tmp_path / "out", local)
 
 
@@ -219,7 +219,7 @@ def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
     proc = subprocess.Popen([str(Path(sys.executable).parent / "govreport"), "build", "--year", "2022",
                              "--data", str(data), "--notebook", str(notebook), "--out", str(out),
                              *[x for a in AGENCIES for x in ("--agency", a)]],
-                            env={**os.environ, "GOVREPORT_SCHEDULER": address}, start_new_session=True,
+                            env={**os.environ, "GOVREPORT_SCHEDULER": address}, start_new_session=True, cwd=root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
@@ -326,8 +326,9 @@ def test_the_benchmark_verdict_is_on_the_wall_time_per_report_at_n1000():
     sys.path.insert(0, str(REPO / "benchmarks"))
     import batch
     local = batch.Build(100.0, 150.0, 0, "2022: 1000 built of 1000")
-    for wall, verdict in ((109.0, "PASS"), (111.0, "FAIL")):
-        lines = batch.cluster_lines(batch.ClusterResult(1000, local, batch.Build(wall, 5.0, 0, ""), 160.0), 2)
-        assert lines[-1].endswith(f"wall {wall - 100:+.1f} %, CPU +10.0 %   [target at N=1000 <= +10 %: {verdict}]")
+    for wall, cpu, verdict in ((109.0, 160.0, "wall PASS, CPU PASS"), (111.0, 170.0, "wall FAIL, CPU FAIL")):
+        lines = batch.cluster_lines(batch.ClusterResult(1000, local, batch.Build(wall, 5.0, 0, ""), cpu), 2)
+        assert lines[-1].endswith(f"wall {wall - 100:+.1f} %, CPU {(cpu + 5) / 1.5 - 100:+.1f} %   "
+                                  f"[target at N=1000 <= +10 %: {verdict}]")
     small = batch.cluster_lines(batch.ClusterResult(50, local, batch.Build(120.0, 5.0, 0, ""), 160.0), 2)
     assert "target" not in small[-1]  # N = 50 only shows the overhead
