@@ -23,6 +23,7 @@ rerun would.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -327,6 +328,127 @@ def sample_data(year: int, jobs: int, work: Path) -> list[str]:
             rebuild_line("    no-change rebuild ", n, rebuilt, True)]
 
 
+# ---------------------------------------------------------------- --scheduler: the same builds on a Dask cluster
+CLUSTER_WORKERS = 2  # single-threaded `dask worker`s, as `-j 2` has two worker processes
+CLUSTER_TARGET = 1.10  # the cluster's wall time per report at most 10 % over the local build's, at N = 1000
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_cpu(processes: list[psutil.Process]) -> float:
+    """CPU seconds of these processes and all their descendants: the live ones' own, plus what each has reaped
+    (a kernel's ends up in its fork server's children_*); a process that ended meanwhile counts as 0 here."""
+    total, seen = 0.0, set()
+    for root in processes:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for p in tree:
+            if p.pid in seen:
+                continue
+            seen.add(p.pid)
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+class Cluster:
+    """A `dask scheduler` and CLUSTER_WORKERS single-threaded `dask worker`s (each with its nanny) on free
+    loopback ports, every one in its own process group; leaving the `with` stops them all, however it is left."""
+
+    def __init__(self, work: Path, env: dict):
+        self.work, self.env, self.processes = work, env, []
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+
+    def __enter__(self) -> Cluster:
+        try:
+            self._start("scheduler", "--host", "127.0.0.1", "--port", self.address.rsplit(":", 1)[1],
+                        "--no-dashboard")
+            for i in range(CLUSTER_WORKERS):
+                self._start("worker", self.address, "--nthreads", "1", "--no-dashboard",
+                            "--local-directory", str(self.work / f"worker{i}"))
+            from distributed import Client
+            with Client(self.address, timeout="60s") as client:
+                client.wait_for_workers(CLUSTER_WORKERS, timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _start(self, *args: str) -> None:
+        log = (self.work / "cluster.log").open("ab")
+        self.processes.append(subprocess.Popen([str(BIN / "dask"), *args], cwd=self.work, env=self.env,
+                                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        log.close()
+
+    def cpu(self) -> float:
+        return tree_cpu([psutil.Process(p.pid) for p in self.processes if p.poll() is None])
+
+    def stop(self) -> None:
+        """SIGTERM each process group (workers first), SIGKILL what is left after 20 s."""
+        import signal
+        for p in reversed(self.processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in reversed(self.processes):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(20)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
+@dataclass
+class ClusterResult:
+    n: int
+    local: Build  # govreport build -j 2 --force
+    remote: Build  # the same with --scheduler; its cpu: the client's alone
+    cluster_cpu: float  # CPU seconds of the scheduler, workers, fork servers and kernels during that build
+
+
+def measure_cluster(n: int, year: int, jobs: int, work: Path) -> ClusterResult:
+    """Generate N agencies under work/; build them with -j `jobs`, then through a new local cluster."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic import write_year
+    data = write_year(work / "data", n, year)
+    local = govreport_build(data, year, work / "local", jobs, True, work)
+    env = fresh_env(work)
+    with Cluster(work, env) as cluster:
+        before = cluster.cpu()
+        remote = govreport_build(data, year, work / "cluster", jobs, True, work,
+                                 {**env, "GOVREPORT_SCHEDULER": cluster.address})
+        used = cluster.cpu() - before
+    return ClusterResult(n, local, remote, used)
+
+
+def cluster_lines(r: ClusterResult, jobs: int) -> list[str]:
+    """Side by side: the local build and the cluster's, per report, and the overhead."""
+    pad = " " * len(f"N={r.n}  ")
+    wall, cpu = r.remote.wall / r.local.wall, (r.remote.cpu + r.cluster_cpu) / r.local.cpu
+    verdict = f"   [target at N=1000 <= +{CLUSTER_TARGET * 100 - 100:.0f} %: wall {mark(wall <= CLUSTER_TARGET)}, " \
+              f"CPU {mark(cpu <= CLUSTER_TARGET)}]" if r.n >= 1000 else ""
+    return [
+        f"N={r.n}  local   govreport build -j {jobs} --force        {r.local.wall / r.n:6.2f} s/report   "
+        f"CPU {r.local.cpu / r.n:5.2f} s/report   (total {r.local.wall:.1f} s; {r.local.summary})",
+        f"{pad}cluster --scheduler, {CLUSTER_WORKERS} workers x 1 thread    {r.remote.wall / r.n:6.2f} s/report   "
+        f"CPU {(r.remote.cpu + r.cluster_cpu) / r.n:5.2f} s/report   (client {r.remote.cpu / r.n:.3f}, "
+        f"scheduler + workers + kernels {r.cluster_cpu / r.n:.2f}; total {r.remote.wall:.1f} s; {r.remote.summary})",
+        f"{pad}cluster overhead per report: wall {wall * 100 - 100:+.1f} %, CPU {cpu * 100 - 100:+.1f} %{verdict}",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="50", help="comma-separated numbers of agencies (default 50)")
@@ -338,6 +460,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temporary one)")
     parser.add_argument("--no-change", type=int, default=1000, metavar="N",
                         help="agencies of the no-change rebuild (default 1000; 0: none)")
+    parser.add_argument("--scheduler", action="store_true",
+                        help="instead: the local build against the same build on a local Dask cluster of "
+                             f"{CLUSTER_WORKERS} single-threaded workers, per size")
     parser.add_argument("--floor", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--planned", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -352,6 +477,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="govreport-bench-") as tmp:
         root = args.keep or Path(tmp)
         print("\n".join(machine()), flush=True)
+        if args.scheduler:
+            for n in sizes:
+                (root / f"n{n}").mkdir(parents=True)
+                print("\n".join(cluster_lines(measure_cluster(n, args.year, args.jobs, root / f"n{n}"), args.jobs)),
+                      flush=True)
+            print(machine()[0])
+            return
         (root / "run").mkdir(parents=True)
         print("\n".join(cold_run(args.year, root / "run")), flush=True)
         results = {}

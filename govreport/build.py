@@ -517,22 +517,26 @@ def run(made: Iterator[tuple[Task, Made]], progress: Progress) -> list[Outcome]:
 
 # ---------------------------------------------------------------- the Dask engine (--scheduler)
 # Each task is submitted to a Dask scheduler with the public API (Client.submit, as_completed). No shared file
-# system: a task carries its notebook and its agency's data files (this year's and last) as bytes; the worker
-# recreates them in a temporary directory named as on the client (a report shows the data directory by its name
-# only) and sends back the Made, which run() writes here, as a local build's. A worker that dies mid-report has
-# its task rerun elsewhere by the scheduler (its `allowed-failures`). Dask is imported only when a build names a
-# scheduler.
+# system: a task carries its agency's own data files (its narratives, this year's and last) as bytes, and the
+# files every task reads (the notebook, the years' tables) are sent once, to be fetched once by each worker;
+# the worker recreates them in a temporary directory named as on the client (a report shows the data directory
+# by its name only) and sends back the Made, which run() writes here, as a local build's. Each worker process
+# keeps a warm kernel pool and one exporter (daskworker.WarmKernels), as a local worker does. A worker that dies
+# mid-report has its task rerun elsewhere by the scheduler (its `allowed-failures`). Dask is imported only when
+# a build names a scheduler.
 CONNECT_TIMEOUT = "30s"
+KERNEL_START_RETRIES = 2  # a report whose kernel did not start (a loaded machine, a dead fork server) is retried
+KERNEL_START_FAILED = ("KernelStartError: ", "RuntimeError: Kernel died before replying to kernel_info",
+                       "RuntimeError: Kernel didn't respond in ")  # make's error line, when it is that
 
 
 @dataclass
 class Parcel:
-    """A task as a worker with no access to the client's files receives it."""
+    """A task as a worker with no access to the client's files receives it (with the shared files beside it)."""
 
     task: Task  # its paths are the client's: the worker uses none of them
-    notebook: bytes
     data_name: str  # the data directory's name (the report shows it, and only it)
-    files: dict[str, bytes]  # relative to the data directory, as provenance lists them
+    files: dict[str, bytes]  # its own files, relative to the data directory
     release: tuple[str, str]  # the client's govreport version and code fingerprint
 
 
@@ -543,29 +547,59 @@ def release() -> tuple[str, str]:
     return __version__, code_fingerprint()
 
 
+def data_files(task: Task) -> list[str]:
+    """The data files a task's report reads, relative to its data directory: those its provenance lists; the
+    region's reads every agency's narrative as well (load_year), so all the files of its two years."""
+    if task.agency != outputs.REGION_DIR:
+        return task.provenance["files"]
+    root, year = Path(task.parameters["data_dir"]), task.parameters["year"]
+    return sorted(p.relative_to(root).as_posix() for y in (year - 1, year) for p in (root / str(y)).rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def shared(name: str) -> bool:
+    """A file of the whole year (agencies.csv, a section's table, region.csv), which every task reads."""
+    return name.count("/") == 1
+
+
 def parcel(task: Task, client_release: tuple[str, str]) -> Parcel:
     data_dir = Path(task.parameters["data_dir"])
-    return Parcel(task, Path(task.notebook).read_bytes(), data_dir.name,
-                  {name: (data_dir / name).read_bytes() for name in task.provenance["files"]}, client_release)
+    return Parcel(task, data_dir.name, {name: (data_dir / name).read_bytes() for name in data_files(task)
+                                        if not shared(name)}, client_release)
 
 
-def make_remote(p: Parcel) -> Made:
-    """On a worker: refuse a different govreport, else make the report from the parcel's own files."""
+def make_remote(p: Parcel, notebook: bytes, year_files: dict[str, bytes]) -> Made:
+    """On a worker: refuse a different govreport, else make the report from the parcel's own files and the
+    shared ones (the notebook, the years' tables), in a kernel of this worker's warm pool."""
+    from distributed import get_worker
+
+    from . import daskworker
     mine = release()
     if mine != p.release:
-        from distributed import get_worker
         return Made({}, f"worker {get_worker().address} runs govreport {mine[0]} (code {mine[1][:12]}), the client "
                         f"{p.release[0]} (code {p.release[1][:12]}): install the same govreport on every worker")
+    _worker.update(daskworker.warm())
     with tempfile.TemporaryDirectory(prefix="govreport-") as tmp:
         data_dir = Path(tmp) / p.data_name
-        for name, content in p.files.items():
+        for name, content in [*year_files.items(), *p.files.items()]:
             (data_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (data_dir / name).write_bytes(content)
-        notebook = Path(tmp) / Path(p.task.notebook).name
-        notebook.write_bytes(p.notebook)
-        task = Task(p.task.agency, p.task.title, Path(tmp), notebook, {**p.task.parameters, "data_dir": str(data_dir)},
-                    p.task.provenance, p.task.key, p.task.timeout, [], docx=p.task.docx)
-        return make(task)
+        notebook_path = Path(tmp) / Path(p.task.notebook).name
+        notebook_path.write_bytes(notebook)
+        task = Task(p.task.agency, p.task.title, Path(tmp), notebook_path,
+                    {**p.task.parameters, "data_dir": str(data_dir)}, p.task.provenance, p.task.key, p.task.timeout, [], docx=p.task.docx)
+        made = make(task)
+    if made.error.startswith(KERNEL_START_FAILED):  # nothing of the report ran: the scheduler tries it again
+        daskworker.reset()  # in a new pool: this one's fork server may be what fails
+        from .forkkernel import KernelStartError
+        raise KernelStartError(f"{made.error} (on Dask worker {get_worker().address})\n{made.detail}")
+    return made
+
+
+def _content(data: bytes) -> bytes:
+    """A shared file as a task of its own, not scattered data: should every worker holding it die (the cluster
+    keeps one copy), the scheduler makes it again from the task."""
+    return data
 
 
 def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]]:
@@ -576,11 +610,23 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
     from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
 
-    futures = {}
+    from .daskworker import WarmKernels
+
+    futures, sent, mine = {}, {}, release()
     with Client(scheduler, timeout=CONNECT_TIMEOUT) as client:
         try:
-            mine = release()
-            futures = {client.submit(make_remote, parcel(task, mine), pure=False): task for task in tasks}
+            client.register_plugin(WarmKernels(PRELOAD))
+
+            def send(path: Path):  # each shared file once, by content (two builds' files never mix)
+                if path not in sent:
+                    sent[path] = client.submit(_content, path.read_bytes())
+                return sent[path]
+
+            for task in tasks:
+                data_dir = Path(task.parameters["data_dir"])
+                year_files = {name: send(data_dir / name) for name in data_files(task) if shared(name)}
+                futures[client.submit(make_remote, parcel(task, mine), send(Path(task.notebook)), year_files,
+                                      pure=False, retries=KERNEL_START_RETRIES)] = task
             for future in as_completed(futures):
                 try:
                     made = future.result()
@@ -589,9 +635,10 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
                                 traceback.format_exc())
                 except Exception as err:  # e.g. the worker could not unpickle the task
                     made = Made({}, f"on the Dask cluster: {_one_line(err)}", traceback.format_exc())
-                yield futures[future], made
+                future.release()  # the worker forgets it: a build's reports never pile up in the cluster's memory
+                yield futures.pop(future), made
         finally:
-            client.cancel(list(futures))
+            client.cancel([*futures, *sent.values()])
 
 
 class _Worker:

@@ -11,13 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
-from govreport import build, config
-from govreport.outputs import REPORT, RESULTS
+from govreport import build, config, outputs
+from govreport.outputs import REGION_REPORT, REPORT, RESULTS
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "govreport" / "project" / "notebooks" / "agency_report.ipynb"
@@ -31,10 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def dask_cli(*args: str, cwd: Path, log: Path) -> subprocess.Popen:
+def dask_cli(*args: str, cwd: Path, log: Path, env: dict | None = None) -> subprocess.Popen:
     """A `dask` command in its own process group, which the finalizer stops."""
-    return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], cwd=cwd, start_new_session=True,
-                            stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+    with open(log, "ab") as out:
+        return subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], cwd=cwd, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -48,12 +51,17 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-@pytest.fixture
-def cluster(tmp_path_factory, request):
+@dataclass
+class Cluster:
+    address: str
+    pids: set[int]  # the workers'
+    processes: list[subprocess.Popen]  # the scheduler, then the workers
+
+
+def start_cluster(home: Path, request, env: dict | None = None) -> Cluster:
     """A scheduler and two single-threaded workers (no nanny: a killed worker stays dead); every process is
     stopped when the test ends, however it ends."""
     from distributed import Client
-    home = tmp_path_factory.mktemp("cluster")
     address = f"tcp://127.0.0.1:{free_port()}"
     processes = []
     request.addfinalizer(lambda: [stop(p) for p in reversed(processes)])
@@ -61,17 +69,24 @@ def cluster(tmp_path_factory, request):
                               "--no-dashboard", cwd=home, log=home / "scheduler.log"))
     for i in range(2):
         processes.append(dask_cli("worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
-                                  "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log"))
-    with Client(address, timeout="60s") as client:
+                                  "--local-directory", str(home / f"w{i}"), cwd=home, log=home / f"worker{i}.log",
+                                  env=env))
+    with Client(address, timeout="120s") as client:  # a loaded machine starts a scheduler slowly
         client.wait_for_workers(2, timeout=120)
         pids = set(client.run(os.getpid).values())
-    return address, pids
+    return Cluster(address, pids, processes)
+
+
+@pytest.fixture
+def cluster(tmp_path_factory, request) -> Cluster:
+    return start_cluster(tmp_path_factory.mktemp("cluster"), request)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The sample data, a notebook that holds one agency's report while a file `hold` exists (telling its
-    worker's pid in `started`), and a local build of it to compare with."""
+    kernel's parent's pid in `started`), and a local build of the whole year (the region's report too) to
+    compare with."""
     root = tmp_path_factory.mktemp("project")
     data = Path(shutil.copytree(REPO / "data", root / "data"))
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -82,8 +97,8 @@ def project(tmp_path_factory):
     notebook = root / "held.ipynb"
     nbformat.write(nb, notebook)
     local = root / "local"
-    outcomes = build.build(settings(data, notebook, local, jobs=2), stream=io.StringIO())
-    assert {o.status for o in outcomes} == {"built"}
+    outcomes = build.build(settings(data, notebook, local, jobs=2, agencies=None), stream=io.StringIO())
+    assert {o.status for o in outcomes} == {"built"} and outputs.REGION_DIR in {o.agency for o in outcomes}
     return root, data, notebook, local
 
 
@@ -98,8 +113,20 @@ def assert_same_reports(out: Path, local: Path) -> None:
             assert (out / "2022" / agency / name).read_bytes() == (local / "2022" / agency / name).read_bytes(), name
 
 
+def reports_kept(address: str) -> int:
+    """How many finished reports the cluster holds in memory, after up to 10 s for the client's releases."""
+    from distributed import Client
+    count = lambda dask_scheduler: sum(str(key).startswith("make_remote") and task.state == "memory"
+                                       for key, task in dask_scheduler.tasks.items())
+    with Client(address, timeout="30s") as client:
+        deadline = time.monotonic() + 10
+        while client.run_on_scheduler(count) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return client.run_on_scheduler(count)
+
+
 def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_path):
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     stream = io.StringIO()
     outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address), stream=stream)
@@ -113,20 +140,26 @@ def test_a_cluster_build_is_byte_identical_to_a_local_one(cluster, project, tmp_
 
 
 def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project, tmp_path):
-    address, pids = cluster
+    address, pids = cluster.address, cluster.pids
     root, data, notebook, local = project
     hold, started = root / "hold", root / "started"
     hold.touch()
-    killed = []
+    killed, orphans, kept = [], [], []
 
-    def kill_the_holder():  # the held report has started in a kernel whose parent is a Dask worker
+    def kill_the_holder():  # the held report has started in a kernel forked from its Dask worker's fork server
         deadline = time.monotonic() + 180
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
-        pid = int(started.read_text() or 0) if started.exists() else 0
-        if pid in pids:
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+        server = psutil.Process(int(started.read_text() or 0)) if started.exists() else None
+        others = [tmp_path / "out" / "2022" / agency / "build.json" for agency in AGENCIES if agency != HELD]
+        while not all(map(Path.exists, others)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        kept.append(reports_kept(address))  # the others are written: the cluster keeps none of them
+        if server and server.ppid() in pids:
+            descendants = psutil.Process(server.ppid()).children(recursive=True)
+            os.kill(server.ppid(), signal.SIGKILL)
+            killed.append(server.ppid())
+            orphans.extend(psutil.wait_procs(descendants, timeout=30)[1])  # its fork server and kernels end too
         hold.unlink()  # the retry, on the other worker, goes through
 
     watcher = threading.Thread(target=kill_the_holder)
@@ -137,14 +170,14 @@ def test_a_worker_killed_mid_report_costs_a_retry_not_a_report(cluster, project,
         watcher.join()
         hold.unlink(missing_ok=True)
         started.unlink(missing_ok=True)
-    assert len(killed) == 1
+    assert len(killed) == 1 and orphans == [] and kept == [0]
     assert sorted(o.agency for o in outcomes) == sorted(AGENCIES)  # each once
-    assert {o.status for o in outcomes} == {"built"}
+    assert {o.status for o in outcomes} == {"built"}, [o.error for o in outcomes]
     assert_same_reports(tmp_path / "out", local)
 
 
 def test_a_worker_of_another_govreport_is_refused(cluster, project, tmp_path, monkeypatch):
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     monkeypatch.setattr(build, "release", lambda: ("0.0.1", "f" * 64))  # the client's, as a worker sees it
     outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=address,
@@ -179,14 +212,14 @@ def test_the_scheduler_comes_from_the_flag_the_environment_or_params(tmp_path, m
 
 def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
     from distributed import Client
-    address, _ = cluster
+    address = cluster.address
     root, data, notebook, local = project
     hold, started, out = root / "hold", root / "started", tmp_path / "out"
     hold.touch()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "govreport"), "build", "--year", "2022",
                              "--data", str(data), "--notebook", str(notebook), "--out", str(out),
                              *[x for a in AGENCIES for x in ("--agency", a)]],
-                            env={**os.environ, "GOVREPORT_SCHEDULER": address}, start_new_session=True,
+                            env={**os.environ, "GOVREPORT_SCHEDULER": address}, start_new_session=True, cwd=root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
@@ -213,3 +246,89 @@ def test_ctrl_c_cancels_the_cluster_tasks(cluster, project, tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_the_region_report_on_a_cluster_is_byte_identical(cluster, project, tmp_path):
+    """The region's task carries every agency's files (its sums and overview read them all), none shared."""
+    root, data, notebook, local = project
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=cluster.address, agencies=None),
+                           stream=io.StringIO())
+    assert {o.status for o in outcomes} == {"built"} and outputs.REGION_DIR in {o.agency for o in outcomes}
+    made, expected = tmp_path / "out" / "2022" / REGION_REPORT, local / "2022" / REGION_REPORT
+    assert made.read_bytes() == expected.read_bytes()
+    assert_same_reports(tmp_path / "out", local)
+
+
+def fork_servers(pid: int) -> list[psutil.Process]:
+    return [p for p in psutil.Process(pid).children() if "forkkernel.server" in " ".join(p.cmdline())]
+
+
+def test_each_worker_keeps_one_warm_fork_server_which_ends_with_it(cluster, project, tmp_path):
+    root, data, notebook, local = project
+    for out in ("a", "b"):  # two builds: the second finds the first's fork servers
+        outcomes = build.build(settings(data, notebook, tmp_path / out, scheduler=cluster.address, force=True),
+                               stream=io.StringIO())
+        assert {o.status for o in outcomes} == {"built"}
+        servers = {pid: fork_servers(pid) for pid in cluster.pids}
+        if out == "a":
+            first = servers
+    assert_same_reports(tmp_path / "b", local)
+    busy = [pid for pid, found in servers.items() if found]
+    assert busy and all(len(found) == 1 for found in servers.values() if found)
+    again = [pid for pid in busy if first[pid]]  # a worker that made reports in both builds (each, most likely)
+    assert again and all(servers[pid] == first[pid] for pid in again)  # the same fork server, still warm
+    left = [p for pid in busy for p in psutil.Process(pid).children(recursive=True)]
+    for worker in cluster.processes[1:]:  # the workers close (SIGTERM, as `dask worker` is told to stop)
+        worker.send_signal(signal.SIGTERM)
+    for worker in cluster.processes[1:]:
+        worker.wait(60)
+    assert psutil.wait_procs(left, timeout=30)[1] == []  # their fork servers and kernels ended with them
+
+
+def test_a_kernel_that_fails_to_start_on_a_worker_costs_a_retry(tmp_path_factory, request, project, tmp_path):
+    """Kernels that die before they reply (as under a heavy load) retry the report in a new pool."""
+    root, data, notebook, local = project
+    home = tmp_path_factory.mktemp("dying")
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-die.py").write_text(  # each file die-* kills one kernel as it starts (and leaves no name)
+        "def _die():\n    import glob, os\n"
+        f"    for name in sorted(glob.glob({str(home / 'die-*')!r})):\n"
+        "        try:\n            os.remove(name)\n        except FileNotFoundError:\n            continue\n"
+        "        os._exit(1)\n"
+        "_die()\ndel _die\n")
+    for i in range(2):  # the first kernel its pool forks ahead, and the one forked when that one is gone
+        (home / f"die-{i}").touch()
+    cluster = start_cluster(home, request, env={"IPYTHONDIR": str(home / "ipython")})
+    outcomes = build.build(settings(data, notebook, tmp_path / "out", scheduler=cluster.address,
+                                    agencies=AGENCIES[:1]), stream=io.StringIO())
+    assert list(home.glob("die-*")) == []  # both kernels died
+    assert [(o.status, o.error) for o in outcomes] == [("built", "")]
+    assert (tmp_path / "out" / "2022" / AGENCIES[0] / REPORT).read_bytes() == \
+        (local / "2022" / AGENCIES[0] / REPORT).read_bytes()
+
+
+def test_the_benchmark_cluster_stops_every_process_even_on_failure(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import batch
+    started = []
+    with pytest.raises(RuntimeError, match="a measure fails"):
+        with batch.Cluster(tmp_path, dict(os.environ)) as cluster:
+            started = [psutil.Process(p.pid) for p in cluster.processes]
+            started += [c for p in list(started) for c in p.children(recursive=True)]  # the workers' nannies' own
+            assert len(cluster.processes) == 1 + batch.CLUSTER_WORKERS and cluster.cpu() > 0
+            raise RuntimeError("a measure fails")
+    assert len(started) > 1 + batch.CLUSTER_WORKERS
+    assert psutil.wait_procs(started, timeout=30)[1] == []
+
+
+def test_the_benchmark_verdict_is_on_the_wall_time_per_report_at_n1000():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import batch
+    local = batch.Build(100.0, 150.0, 0, "2022: 1000 built of 1000")
+    for wall, cpu, verdict in ((109.0, 160.0, "wall PASS, CPU PASS"), (111.0, 170.0, "wall FAIL, CPU FAIL")):
+        lines = batch.cluster_lines(batch.ClusterResult(1000, local, batch.Build(wall, 5.0, 0, ""), cpu), 2)
+        assert lines[-1].endswith(f"wall {wall - 100:+.1f} %, CPU {(cpu + 5) / 1.5 - 100:+.1f} %   "
+                                  f"[target at N=1000 <= +10 %: {verdict}]")
+    small = batch.cluster_lines(batch.ClusterResult(50, local, batch.Build(120.0, 5.0, 0, ""), 160.0), 2)
+    assert "target" not in small[-1]  # N = 50 only shows the overhead
