@@ -83,16 +83,10 @@ def cmd_build(args) -> int:
 
 
 def _add_build_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--params", type=Path,
-                   help="build settings (default: the project's params/<year>.yaml when it exists)")
-    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
-    p.add_argument("--out", type=Path, help="output directory (default: the project's outputs)")
-    p.add_argument("--notebook", type=Path,
-                   help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
+    config.add_project_flags(p)
     p.add_argument("-j", "--jobs", type=int, help="parallel workers (default: number of cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="build on this Dask scheduler's workers (default: $GOVREPORT_SCHEDULER, else here)")
-    p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
     p.add_argument("--strict", action="store_true", help="build no report for an agency whose data breaks a rule")
     p.add_argument("--force", action="store_true", help="rebuild reports whose inputs did not change")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf beside each report.html")

@@ -119,6 +119,17 @@ FLAGS = {"data_dir": "--data", "output_dir": "--out", "notebook": "--notebook", 
          "jobs": "--jobs", "scheduler": "--scheduler", "timeout": "--timeout", "year": "--year"}
 
 
+def add_project_flags(p) -> None:
+    """The flags that name a report's inputs and outputs (run, build and preview share them; FLAGS names them)."""
+    p.add_argument("--params", type=Path,
+                   help="build settings (default: the project's params/<year>.yaml when it exists)")
+    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
+    p.add_argument("--out", type=Path, help="output directory (default: the project's outputs)")
+    p.add_argument("--notebook", type=Path,
+                   help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
+    p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
+
+
 def from_flags(params: Path | None, year: int | None, **flags) -> Settings:
     """Settings as a command's flags give them: `params`, else the project's params/<year>.yaml when it exists,
     then the flags that are not None."""

@@ -15,7 +15,6 @@ worker, its fork server and kernels, and exits with status 0.
 """
 from __future__ import annotations
 
-import argparse
 import http.server
 import ipaddress
 import json
@@ -411,8 +410,6 @@ def preview(flags, stream=sys.stderr) -> int:
     return 0
 
 
-
-
 def add_parser(sub) -> None:
     """Register `govreport preview`."""
     p = sub.add_parser("preview", help="serve one report in the browser, rebuilt and reloaded on every save",
@@ -427,11 +424,5 @@ def add_parser(sub) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to serve on (default 127.0.0.1: this machine only)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
-    p.add_argument("--params", type=Path,
-                   help="build settings (default: the project's params/<year>.yaml when it exists)")
-    p.add_argument("--data", type=Path, help="data directory holding <year>/ (default: the project's data)")
-    p.add_argument("--out", type=Path, help="output directory (default: the project's outputs)")
-    p.add_argument("--notebook", type=Path,
-                   help="report notebook (default: the project's notebooks/agency_report.ipynb, else govreport's own)")
-    p.add_argument("--timeout", type=int, help="seconds a notebook cell may run before the report fails")
+    config.add_project_flags(p)
     p.set_defaults(func=preview)

@@ -1,6 +1,11 @@
-"""Shared fixtures: an in-memory AgencyData with the seed report's numbers (红寺堡区人民政府办公室, 2022)."""
+"""Shared fixtures: an in-memory AgencyData with the seed report's numbers (红寺堡区人民政府办公室, 2022); the
+outside programs some tests need (require, soffice)."""
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -64,3 +69,33 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built")
     assert cli.main(["build", "--data", str(Path(__file__).resolve().parents[1] / "data"), "--out", str(out)]) == 0
     return out
+
+
+def require(found, what: str, install: str) -> None:
+    """An outside program or package the test needs: missing here, skip; missing in CI (which installs it), fail."""
+    if not found:
+        message = f"{what} not found (install it: {install})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def soffice(source: Path, out: Path, target: str = "pdf") -> Path:
+    """`source` converted by headless LibreOffice into `out` (a private profile there; the whole process group
+    killed after, however it ended)."""
+    exe = shutil.which("soffice")
+    require(exe, "LibreOffice (soffice)", "sudo apt-get install -y libreoffice-calc libreoffice-writer")
+    proc = subprocess.Popen([exe, f"-env:UserInstallation=file://{out / 'lo-profile'}", "--headless",
+                             "--convert-to", target, "--outdir", str(out), str(source)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        log = proc.communicate(timeout=240)[0].decode(errors="replace")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    result = out / f"{source.stem}.{target.split(':')[0]}"
+    assert result.is_file(), log
+    return result

@@ -21,7 +21,7 @@ from govreport import build, config, diff, fragment, outputs, tables, webfont
 from govreport import format as fmt
 from govreport.cli import main
 
-from conftest import SEED_AGENCY, make_agency_data
+from conftest import SEED_AGENCY, make_agency_data, require
 from test_browser import AGENCIES, CHROMIUM_ARGS, DATA, YEAR, _require_chromium, visit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +32,7 @@ TOLERANCE = 2  # px: the fragment's table cells against the report's
 
 def _require_axe() -> Path:
     """axe-core from npm; missing: skip here, but fail in CI (which installs it with `npm ci`)."""
-    if not AXE.is_file():
-        message = f"axe-core not installed: run `npm ci` in {ROOT}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(AXE.is_file(), "axe-core", f"npm ci in {ROOT}")
     return AXE
 
 

@@ -24,7 +24,7 @@ from govreport import pdf, webfont
 from govreport.cli import main
 from govreport.dataset import load_year
 
-from conftest import SEED_AGENCY
+from conftest import SEED_AGENCY, require
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 YEAR = 2022
@@ -38,11 +38,7 @@ MAX_REPORT_BYTES = 250_000
 def _require_chromium() -> str:
     """The Chromium executable; missing: skip here, but fail in CI (which must run these tests)."""
     executable = pdf.chromium()
-    if executable is None:
-        message = f"Chromium not found (install it: {pdf.INSTALL})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require(executable, "Chromium", pdf.INSTALL)
     return executable
 
 

@@ -1,10 +1,8 @@
 """Fill-in workbooks: `govreport template` (govreport.excel) and `govreport ingest` (govreport.excel_ingest)."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -13,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
+from conftest import soffice
 from test_datastore import snapshot
 
 from govreport import cli, datastore, excel, excel_ingest
@@ -392,29 +391,6 @@ def test_an_ingest_that_fails_after_the_first_file_leaves_data_as_it_was(templat
 
 
 # ---------------------------------------------------------------- LibreOffice
-def soffice(tmp_path: Path, target: str, source: Path, out: Path) -> Path:
-    """Convert `source` with headless LibreOffice (a private profile; the whole process group killed after)."""
-    exe = shutil.which("soffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice, Debian package libreoffice-calc) is missing; CI must install it")
-        pytest.skip("LibreOffice (soffice) is not installed: install Debian's libreoffice-calc to run this test")
-    proc = subprocess.Popen([exe, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-                             "--convert-to", target, "--outdir", str(out), str(source)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        log = proc.communicate(timeout=240)[0].decode(errors="replace")
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    result = out / f"{source.stem}.{target.split(':')[0]}"
-    assert result.is_file(), log
-    return result
-
-
 def test_a_workbook_filled_in_and_saved_by_libreoffice_is_ingested(templates, tmp_path):
     """Fill a blank template with openpyxl, let LibreOffice recalculate and re-save it, ingest that file."""
     blank, = excel.make_templates(DATA, 2022, tmp_path / "blank", [AID])
@@ -422,7 +398,7 @@ def test_a_workbook_filled_in_and_saved_by_libreoffice_is_ingested(templates, tm
     typed = {(c.sheet, c.ref): want.cells[c.key] for c in LAY.numbers.values() if not c.parts}
     typed |= {(excel.NARRATIVE_SHEET, LAY.narrative[s]): want.narrative[s] for s in fmt.NARRATIVE_SECTIONS}
     filled = edit(blank, tmp_path / "filled" / "公安.xlsx", typed)
-    saved = soffice(tmp_path, "xlsx", filled, tmp_path / "saved")
+    saved = soffice(filled, tmp_path / "saved", "xlsx")
     wb = load_workbook(saved)
     assert wb[S3][ref("s3", "1", "total")].value.startswith("=SUM(")  # still formulas after LibreOffice
     assert load_workbook(saved, data_only=True)[S3]["D32"].value == "✓"  # LibreOffice computed the check line
@@ -433,7 +409,7 @@ def test_a_workbook_filled_in_and_saved_by_libreoffice_is_ingested(templates, tm
 
 
 def test_libreoffice_prints_the_template_with_its_labels(templates, tmp_path):
-    pdf = soffice(tmp_path, "pdf", police(templates), tmp_path / "pdf")
+    pdf = soffice(police(templates), tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())  # a wrapped label may have a merged neighbour's text between its lines
     labels = [fmt.TITLE.format(name=NAME, year=2022, form="年"), *fmt.SECTION_TITLES.values(), fmt.S3_COLUMN_HEADER,

@@ -1,7 +1,6 @@
 """Reports published as PDF: printed by real headless Chromium, read back with poppler's pdftotext/pdfinfo."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,30 +12,21 @@ from govreport import format as fmt
 from govreport import pdf
 from govreport.cli import main
 
-from conftest import SEED_AGENCY, make_agency_data
+from conftest import SEED_AGENCY, make_agency_data, require
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TITLE = fmt.TITLE.format(name=SEED_AGENCY.name, year=2022, form="年")
 
 
-def _require(found, what: str, install: str) -> None:
-    """Missing here: skip; missing in CI (which must run these tests): fail."""
-    if not found:
-        message = f"{what} not found (install it: {install})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 def poppler(tool: str, *args: str) -> str:
-    _require(shutil.which(tool), tool, "sudo apt-get install -y poppler-utils")
+    require(shutil.which(tool), tool, "sudo apt-get install -y poppler-utils")
     return subprocess.run([tool, *args], check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
 def report_pdf(tmp_path_factory) -> Path:
     """The seed agency's report, built with papermill, printed to report.pdf beside it."""
-    _require(pdf.available() is None, "Chromium", pdf.INSTALL)
+    require(pdf.available() is None, "Chromium", pdf.INSTALL)
     out = tmp_path_factory.mktemp("out")
     assert main(["run", "--year", "2022", "--agency", SEED_AGENCY.id, "--data", str(DATA), "--out", str(out)]) == 0
     html = out / "2022" / SEED_AGENCY.id / "report.html"

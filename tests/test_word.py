@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -22,7 +20,7 @@ from govreport import format as fmt
 from govreport.cli import main
 from govreport.report import SUMMARY_TITLE, Report
 
-from conftest import make_agency_data
+from conftest import make_agency_data, require, soffice
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -30,15 +28,6 @@ AGENCY = "hongsibu-gov-office"
 PROVENANCE = {"notebook": {"path": "agency_report.ipynb", "sha256": "ab" * 32}, "files": ["2022/agencies.csv"],
               "data": {"2022": "cd" * 32}, "parameters": {"agency_id": "x", "data_dir": "data"},
               "versions": {"govreport": "0.1.0"}}
-
-
-def _require(found, what: str, install: str) -> None:
-    """Missing here: skip; missing in CI (which must run these tests): fail."""
-    if not found:
-        message = f"{what} not found (install it: {install})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def distinct():
@@ -224,31 +213,11 @@ def test_the_same_report_gives_the_same_bytes_and_no_clock(report, document):
 
 
 # ---------------------------------------------------------------- LibreOffice reads it
-def soffice_pdf(source: Path, out: Path) -> Path:
-    """Convert with headless LibreOffice (a private profile; its whole process group killed after)."""
-    exe = shutil.which("soffice")
-    _require(exe, "LibreOffice (soffice)", "sudo apt-get install -y libreoffice-writer")
-    proc = subprocess.Popen([exe, f"-env:UserInstallation=file://{out / 'lo-profile'}", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(out), str(source)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        log = proc.communicate(timeout=240)[0].decode(errors="replace")
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    result = out / f"{source.stem}.pdf"
-    assert result.is_file(), log
-    return result
-
-
 def test_libreoffice_prints_the_title_sections_and_table_labels(report, document, tmp_path):
     source = tmp_path / "report.docx"
     source.write_bytes(document)
-    printed = soffice_pdf(source, tmp_path)
-    _require(shutil.which("pdftotext"), "pdftotext", "sudo apt-get install -y poppler-utils")
+    printed = soffice(source, tmp_path)
+    require(shutil.which("pdftotext"), "pdftotext", "sudo apt-get install -y poppler-utils")
     text = subprocess.run(["pdftotext", "-raw", str(printed), "-"], check=True, capture_output=True,
                           text=True).stdout
     info = subprocess.run(["pdfinfo", str(printed)], check=True, capture_output=True, text=True).stdout
