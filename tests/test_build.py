@@ -82,7 +82,7 @@ def test_incremental_and_reproducible(tmp_path):
     agencies = GOOD + [RAISES]
     settings = config.load(None, 2022, data_dir=data, output_dir=out, agencies=agencies, jobs=2)
     assert set(statuses(build.build(settings)).values()) == {"built"}
-    first = {a: (out / "2022" / a / "report.html").read_bytes() for a in agencies}
+    first = {a: [(out / "2022" / a / name).read_bytes() for name in ("report.html", "report.ipynb")] for a in agencies}
 
     started = time.monotonic()
     assert set(statuses(build.build(settings)).values()) == {"skipped"}
@@ -99,7 +99,8 @@ def test_incremental_and_reproducible(tmp_path):
     shutil.copytree(REPO / "data", data, dirs_exist_ok=True)  # back to the original inputs
     forced = config.load(None, 2022, data_dir=data, output_dir=out, agencies=agencies, jobs=2, force=True)
     assert set(statuses(build.build(forced)).values()) == {"built"}
-    assert {a: (out / "2022" / a / "report.html").read_bytes() for a in agencies} == first
+    assert {a: [(out / "2022" / a / name).read_bytes() for name in ("report.html", "report.ipynb")]
+            for a in agencies} == first  # the executed notebook too: no clock in it
 
 
 def test_a_no_change_plan_does_not_load_the_year(tmp_path, monkeypatch):
