@@ -587,7 +587,8 @@ def make_remote(p: Parcel, notebook: bytes, year_files: dict[str, bytes]) -> Mad
         notebook_path = Path(tmp) / Path(p.task.notebook).name
         notebook_path.write_bytes(notebook)
         task = Task(p.task.agency, p.task.title, Path(tmp), notebook_path,
-                    {**p.task.parameters, "data_dir": str(data_dir)}, p.task.provenance, p.task.key, p.task.timeout, [], docx=p.task.docx)
+                    {**p.task.parameters, "data_dir": str(data_dir)}, p.task.provenance, p.task.key, p.task.timeout, [],
+                    docx=p.task.docx)
         made = make(task)
     if made.error.startswith(KERNEL_START_FAILED):  # nothing of the report ran: the scheduler tries it again
         daskworker.reset()  # in a new pool: this one's fork server may be what fails
