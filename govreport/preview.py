@@ -178,7 +178,7 @@ def page(state: State, target: Target, last_good: bool = False) -> str:
     head = bar(state, target, version, last_good)
     if (last_good or result is None or result.ok) and report.is_file():
         html = report.read_text(encoding="utf-8")
-        match = _BODY.search(html)
+        match = _BODY.search(html, max(html.find("</head>"), 0))  # the body tag, not "<body>" in a comment
         at = match.end() if match else 0
         return html[:at] + head + html[at:]
     return pages.render("preview.html.j2", bar=Markup(head), result=result if result and not result.ok else None,
