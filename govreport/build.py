@@ -321,7 +321,8 @@ def _unchanged(settings: Settings, memo: Path, inputs: str) -> Plan | None:
     for agency, key in remembered["keys"].items():
         target, report = _target(settings, agency)
         state = read_state(target) or {}
-        if state.get("key") != key or not report.is_file():
+        docx = report.with_name(outputs.REGION_DOCX if agency == outputs.REGION_DIR else DOCX)
+        if state.get("key") != key or not report.is_file() or _stale_docx(settings, report, docx):
             return None
         decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
     for agency in remembered["keys"]:
