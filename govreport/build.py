@@ -644,15 +644,17 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
 
 
 class _Worker:
-    """One worker process (spawned: it starts clean, with no inherited threads or sockets) and its task."""
+    """One worker process (spawned: it starts clean, with no inherited threads or sockets) and its task.
+    `serve(conn, log, parent)` is what the process runs: a build's _serve, or the preview's worker."""
 
-    def __init__(self, log: Path, task: Task):
+    def __init__(self, log: Path, task: Task | None = None, serve=_serve):
         context = multiprocessing.get_context("spawn")
         self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, log, os.getpid()), daemon=True)
+        self.process = context.Process(target=serve, args=(theirs, log, os.getpid()), daemon=True)
         self.process.start()
         theirs.close()
-        self.give(task)
+        if task is not None:
+            self.give(task)
 
     def give(self, task: Task) -> None:
         self.task = task

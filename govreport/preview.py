@@ -18,9 +18,7 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import json
-import multiprocessing
 import multiprocessing.connection
-import os
 import queue
 import re
 import sys
@@ -289,39 +287,26 @@ def _loopback(host: str) -> bool:
 
 
 # ---------------------------------------------------------------- the warm worker, seen from here
-class Worker:
-    """The worker process (spawned: it starts clean and imports govreport's code as it is now)."""
+class Worker(build._Worker):
+    """The warm worker process (spawned: it starts clean and imports govreport's code as it is now)."""
 
     def __init__(self, log: Path):
-        context = multiprocessing.get_context("spawn")
-        self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, log, os.getpid()), daemon=True)
-        self.process.start()
-        theirs.close()
+        super().__init__(log, serve=serve)
 
     def ask(self, request: Request) -> Result | None:
         """The result of `request`, or None if the worker died first."""
         try:
-            self.conn.send(request)
+            self.give(request)
         except OSError:  # it died waiting
             return None
         multiprocessing.connection.wait([self.conn, self.process.sentinel])
-        try:
-            return self.conn.recv() if self.conn.poll() else None
-        except (EOFError, OSError):
-            return None
+        return self.result()
 
     def close(self) -> str:
-        """Stop the worker (its kernels and fork server with it) and say how it ended."""
-        self.conn.close()
+        """Stop the worker now, even mid-request (its kernels and fork server with it); say how it ended."""
         if self.process.is_alive():
             self.process.terminate()
-        self.process.join(build.STOP_GRACE + 5)
-        if self.process.exitcode is None:
-            self.process.kill()
-            self.process.join()
-        code = self.process.exitcode
-        return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        return super().close()
 
 
 def _died(target: Target, how: str, log: Path) -> Result:
