@@ -157,8 +157,9 @@ class Made:
     detail: str = ""
 
 
-def _serve(conn, log: Path, parent: int) -> None:
-    """A worker process: make each task received on `conn` and send back what it made, until EOF."""
+def _serve(conn, log: Path, parent: int, answer=None) -> None:
+    """A worker process: make each task received on `conn` and send back what it made (or, given `answer`, what
+    answer(request) returns: the preview's worker), until EOF."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     signal.signal(signal.SIGTERM, _stop_worker)
@@ -168,7 +169,7 @@ def _serve(conn, log: Path, parent: int) -> None:
             task = conn.recv()
         except EOFError:
             return
-        conn.send(make(task))
+        conn.send((answer or make)(task))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -645,12 +646,12 @@ def dask_engine(tasks: list[Task], scheduler: str) -> Iterator[tuple[Task, Made]
 
 class _Worker:
     """One worker process (spawned: it starts clean, with no inherited threads or sockets) and its task.
-    `serve(conn, log, parent)` is what the process runs: a build's _serve, or the preview's worker."""
+    `answer`: what the worker does with each request instead of make() (a module-level function: it is sent)."""
 
-    def __init__(self, log: Path, task: Task | None = None, serve=_serve):
+    def __init__(self, log: Path, task: Task | None = None, answer=None):
         context = multiprocessing.get_context("spawn")
         self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs, log, os.getpid()), daemon=True)
+        self.process = context.Process(target=_serve, args=(theirs, log, os.getpid(), answer), daemon=True)
         self.process.start()
         theirs.close()
         if task is not None:

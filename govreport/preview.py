@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from . import build, config, outputs, pages
 from .dataset import REGION_FILE, REGION_NARRATIVE
-from .preview_worker import Request, Result, serve, settings_for
+from .preview_worker import Request, Result, refresh, settings_for
 from .provenance import DATA_FILES, PACKAGE
 from .terminal import safe
 
@@ -291,7 +291,7 @@ class Worker(build._Worker):
     """The warm worker process (spawned: it starts clean and imports govreport's code as it is now)."""
 
     def __init__(self, log: Path):
-        super().__init__(log, serve=serve)
+        super().__init__(log, answer=refresh)
 
     def ask(self, request: Request) -> Result | None:
         """The result of `request`, or None if the worker died first."""

@@ -1,7 +1,7 @@
 """The preview's warm worker: one process that brings one report up to date as a build does, on request.
 
-It is a build worker (build._start_worker: a warm fork server and one exporter, kept across rebuilds) that
-also plans and writes: build.plan says whether the report's inputs changed, build.make makes it, build._record
+It is a build worker (build._Worker running refresh() in place of make(): a warm fork server and one exporter,
+kept across rebuilds) that also plans and writes: build.plan says whether the report's inputs changed, build.make makes it, build._record
 writes it into the outputs under the year's build lock, as `govreport build` would. It runs in a process of its
 own so that a change to govreport's code is picked up by starting a fresh one (preview.py does), and so that
 nothing a notebook does can take the server down. What it sends back is a Result: plain data for the page.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import re
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,20 +52,6 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.status in ("built", "skipped")
-
-
-def serve(conn, log: Path, parent: int) -> None:
-    """The worker process (as build._serve): answer each Request received on `conn` until EOF."""
-    build._die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the server decides
-    signal.signal(signal.SIGTERM, build._stop_worker)
-    build._start_worker(log)
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:
-            return
-        conn.send(refresh(request))
 
 
 def settings_for(request: Request) -> config.Settings:
