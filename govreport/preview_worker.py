@@ -1,10 +1,11 @@
 """The preview's warm worker: one process that brings one report up to date as a build does, on request.
 
 It is a build worker (build._Worker running refresh() in place of make(): a warm fork server and one exporter,
-kept across rebuilds) that also plans and writes: build.plan says whether the report's inputs changed, build.make makes it, build._record
-writes it into the outputs under the year's build lock, as `govreport build` would. It runs in a process of its
-own so that a change to govreport's code is picked up by starting a fresh one (preview.py does), and so that
-nothing a notebook does can take the server down. What it sends back is a Result: plain data for the page.
+kept across rebuilds) that also plans and writes: build.plan says whether the report's inputs changed, build.make
+makes it, build._record writes it into the outputs under the year's build lock, as `govreport build` would. It
+runs in a process of its own so that a change to govreport's code is picked up by starting a fresh one
+(preview.py does), and so that nothing a notebook does can take the server down. What it sends back is a Result:
+plain data for the page.
 """
 from __future__ import annotations
 
