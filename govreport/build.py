@@ -78,8 +78,9 @@ class Task:
     docx: bool = False  # also make the Word document (DOCX, beside the HTML)
 
     def path(self, name: str) -> Path:
-        if self.report and name in (REPORT, DOCX):
-            return self.report if name == REPORT else self.report.with_name(outputs.REGION_DOCX)
+        if name in (REPORT, DOCX):  # beside the page (the region's: beside the index)
+            page = self.report or self.target / REPORT
+            return page if name == REPORT else outputs.beside(page, DOCX)
         return self.target / name
 
 
@@ -322,8 +323,7 @@ def _unchanged(settings: Settings, memo: Path, inputs: str) -> Plan | None:
     for agency, key in remembered["keys"].items():
         target, report = _target(settings, agency)
         state = read_state(target) or {}
-        docx = report.with_name(outputs.REGION_DOCX if agency == outputs.REGION_DIR else DOCX)
-        if state.get("key") != key or not report.is_file() or _stale_docx(settings, report, docx):
+        if state.get("key") != key or not report.is_file() or _stale_docx(settings, report):
             return None
         decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
     for agency in remembered["keys"]:
@@ -334,11 +334,8 @@ def _unchanged(settings: Settings, memo: Path, inputs: str) -> Plan | None:
 
 def _target(settings: Settings, agency: str) -> tuple[Path, Path]:
     """An agency's directory (the region's: outputs.REGION_DIR) and its report."""
-    if agency == outputs.REGION_DIR:
-        year_dir = outputs.year_dir(settings.output_dir, settings.year)
-        return outputs.region_dir(settings.output_dir, settings.year), year_dir / outputs.REGION_REPORT
-    target = outputs.agency_dir(settings.output_dir, settings.year, agency)
-    return target, target / REPORT
+    return (outputs.agency_dir(settings.output_dir, settings.year, agency),
+            outputs.page(settings.output_dir, settings.year, agency))
 
 
 def _remember(memo: Path, inputs: str, todo: Plan, settings: Settings) -> None:
@@ -382,7 +379,7 @@ def _plan(settings: Settings, code: str) -> Plan:
         key = input_key(prov, code, settings.strict)
         state = read_state(target) or {}
         if not settings.force and state.get("key") == key and (target / REPORT).is_file() \
-                and not _stale_docx(settings, target / REPORT, target / DOCX):
+                and not _stale_docx(settings, target / REPORT):
             # the same inputs and code: the same findings as last time
             decided.append(Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]]))
             continue
@@ -436,7 +433,7 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
     report = outputs.year_dir(settings.output_dir, year) / outputs.REGION_REPORT
     state = read_state(target) or {}
     if not settings.force and state.get("key") == key and report.is_file() \
-            and not _stale_docx(settings, report, report.with_name(outputs.REGION_DOCX)):
+            and not _stale_docx(settings, report):
         return Outcome(agency, "skipped", [checks.Finding.from_record(f) for f in state["findings"]])
     findings = checks.check_agency(cur, before)
     if settings.strict and checks.has_errors(findings):
@@ -449,10 +446,10 @@ def _plan_region(settings: Settings, year_data: YearData, prev: YearData | None,
                 docx=settings.docx)
 
 
-def _stale_docx(settings: Settings, html: Path, docx: Path) -> bool:
+def _stale_docx(settings: Settings, page: Path) -> bool:
     """With docx on, a report whose document is missing or older than its page (made by a build with docx
     off) is rebuilt; with docx off, a document is neither made nor deleted."""
-    return settings.docx and (not docx.is_file() or docx.stat().st_mtime_ns < html.stat().st_mtime_ns)
+    return settings.docx and outputs.stale(page, outputs.beside(page, DOCX))
 
 
 def local(tasks: list[Task], jobs: int, log: Path, note) -> Iterator[tuple[Task, Made]]:
@@ -749,16 +746,11 @@ def _build(settings: Settings, year_dir: Path, stream) -> list[Outcome]:
 def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
     """report.pdf beside each report.html (region.pdf beside region.html) that is new or has none yet, with one
     Chromium; a failure fails that agency's outcome only."""
-    def pages(agency: str) -> tuple[Path, Path]:  # the report and its PDF (the region's: beside the index)
-        if agency == outputs.REGION_DIR:
-            return year_dir / outputs.REGION_REPORT, year_dir / outputs.REGION_PDF
-        return year_dir / agency / REPORT, year_dir / agency / PDF
+    def pages(agency: str) -> tuple[Path, Path]:  # the report and its PDF
+        page = outputs.page(year_dir.parent, int(year_dir.name), agency)
+        return page, outputs.beside(page, PDF)
 
-    def stale(agency: str) -> bool:
-        html, printed = pages(agency)
-        return not printed.is_file() or printed.stat().st_mtime_ns < html.stat().st_mtime_ns
-
-    todo = [o for o in outcomes if o.ok and stale(o.agency)]
+    todo = [o for o in outcomes if o.ok and outputs.stale(*pages(o.agency))]
     if not todo:
         return
     with pdf.PdfPrinter() as printer:
@@ -778,9 +770,8 @@ def write_fragments(year_dir: Path, outcomes: list[Outcome]) -> None:
     has none yet (fragment.py); a failure fails that agency's outcome only."""
     from . import fragment
     for outcome in outcomes:
-        region_report = outcome.agency == outputs.REGION_DIR
-        page = year_dir / outputs.REGION_REPORT if region_report else year_dir / outcome.agency / REPORT
-        if not outcome.ok or not fragment.stale(page):
+        page = outputs.page(year_dir.parent, int(year_dir.name), outcome.agency)
+        if not outcome.ok or not outputs.stale(page, fragment.path(page)):
             continue
         try:
             fragment.write(page)

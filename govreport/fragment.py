@@ -61,8 +61,7 @@ def _image(svg: str) -> str:
 
 def path(report: Path) -> Path:
     """The fragment beside a report page: report.fragment.html, region.fragment.html."""
-    return report.with_name({outputs.REPORT: outputs.FRAGMENT, outputs.REGION_REPORT: outputs.REGION_FRAGMENT}
-                            [report.name])
+    return outputs.beside(report, outputs.FRAGMENT)
 
 
 def write(report: Path) -> Path:
@@ -70,9 +69,3 @@ def write(report: Path) -> Path:
     target = path(report)
     write_atomic(target, fragment(report.read_text(encoding="utf-8")))
     return target
-
-
-def stale(report: Path) -> bool:
-    """The page has no fragment yet, or one older than the page."""
-    target = path(report)
-    return not target.is_file() or target.stat().st_mtime_ns < report.stat().st_mtime_ns

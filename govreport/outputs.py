@@ -42,6 +42,7 @@ REGION_REPORT = "region.html"
 REGION_PDF = "region.pdf"
 REGION_DOCX = "region.docx"
 REGION_FRAGMENT = "region.fragment.html"
+_REGION_NAMES = {PDF: REGION_PDF, DOCX: REGION_DOCX, FRAGMENT: REGION_FRAGMENT}
 REGION_DIR = "_region"  # no agency id starts with "_" (dataset._SAFE_ID): never an agency's directory
 RESULTS_MIMETYPE = "application/vnd.govreport.results+json"  # how the notebook publishes Results
 
@@ -59,6 +60,16 @@ def page(output_dir: Path, year: int, agency: str) -> Path:
     if agency == REGION_DIR:
         return year_dir(output_dir, year) / REGION_REPORT
     return agency_dir(output_dir, year, agency) / REPORT
+
+
+def beside(page: Path, name: str) -> Path:
+    """What is made from a report page (PDF, DOCX, FRAGMENT), beside it: region.pdf … beside region.html."""
+    return page.with_name(_REGION_NAMES[name] if page.name == REGION_REPORT else name)
+
+
+def stale(page: Path, made: Path) -> bool:
+    """`made` from a page (its PDF, document, fragment) is missing, or older than the page."""
+    return not made.is_file() or made.stat().st_mtime_ns < page.stat().st_mtime_ns
 
 
 def region_dir(output_dir: Path, year: int) -> Path:

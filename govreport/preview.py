@@ -132,10 +132,7 @@ class State:
 
     def report(self, target: Target) -> Path:
         """The report's file in the outputs (a failed rebuild leaves the previous good one there)."""
-        year, agency = target
-        if agency == outputs.REGION_DIR:
-            return outputs.year_dir(self.output_dir, year) / outputs.REGION_REPORT
-        return outputs.agency_dir(self.output_dir, year, agency) / outputs.REPORT
+        return outputs.page(self.output_dir, *target)
 
 
 def status_line(result: Result) -> str:
