@@ -759,10 +759,15 @@ def print_pdfs(year_dir: Path, outcomes: list[Outcome], stream) -> None:
             try:
                 printer.print(*pages(outcome.agency))
             except Exception as err:
-                failed = _fail(directory, outcome.agency, f"PDF: {_one_line(err)}", traceback.format_exc(),
-                               outcome.findings)
-                outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
+                _fail_after(directory, outcome, f"PDF: {_one_line(err)}")
             print(f"[pdf] {outcome.status:8} {outcome.agency}", file=stream, flush=True)
+
+
+def _fail_after(directory: Path, outcome: Outcome, error: str) -> None:
+    """A built report whose PDF or fragment could not be made fails after all (in the except clause: its
+    traceback goes to the error log)."""
+    failed = _fail(directory, outcome.agency, error, traceback.format_exc(), outcome.findings)
+    outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
 
 
 def write_fragments(year_dir: Path, outcomes: list[Outcome]) -> None:
@@ -776,9 +781,7 @@ def write_fragments(year_dir: Path, outcomes: list[Outcome]) -> None:
         try:
             fragment.write(page)
         except Exception as err:
-            failed = _fail(year_dir / outcome.agency, outcome.agency, f"fragment: {_one_line(err)}",
-                           traceback.format_exc(), outcome.findings)
-            outcome.status, outcome.error, outcome.log = failed.status, failed.error, failed.log
+            _fail_after(year_dir / outcome.agency, outcome, f"fragment: {_one_line(err)}")
 
 
 class Progress:
