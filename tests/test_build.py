@@ -213,3 +213,17 @@ def test_skipped_reports_keep_their_findings(tmp_path):
     again = build.build(settings)
     assert again[0].status == "skipped" and [f.rule for f in again[0].findings] == ["R7"]
     assert again[0].findings == first[0].findings
+
+
+def test_a_fragment_that_cannot_be_written_fails_that_agency_only(tmp_path):
+    """A directory where one report's fragment should go: that agency fails after its page was built, naming
+    the fragment and the file; the other agency's fragment is written."""
+    out = tmp_path / "out"
+    blocked = out / "2022" / GOOD[0] / "report.fragment.html"
+    blocked.mkdir(parents=True)
+    settings = config.load(None, 2022, data_dir=REPO / "data", output_dir=out, agencies=GOOD, jobs=2, fragment=True)
+    outcomes = {o.agency: o for o in build.build(settings)}
+    assert outcomes[GOOD[0]].status == "failed"
+    assert outcomes[GOOD[0]].error.startswith("fragment: ") and "report.fragment.html" in outcomes[GOOD[0]].error
+    assert "Traceback" in (out / "2022" / GOOD[0] / "error.log").read_text(encoding="utf-8")
+    assert outcomes[GOOD[1]].status == "built" and (out / "2022" / GOOD[1] / "report.fragment.html").is_file()

@@ -1,6 +1,7 @@
 """Reports published as PDF: printed by real headless Chromium, read back with poppler's pdftotext/pdfinfo."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govreport import format as fmt
-from govreport import pdf
+from govreport import build, config, pdf
 from govreport.cli import main
 
 from conftest import SEED_AGENCY, make_agency_data, require
@@ -88,3 +89,17 @@ def test_one_printer_prints_many(report_pdf, tmp_path):
         for name in ("a.pdf", "b.pdf"):
             printer.print(html, tmp_path / name)
     assert [pages(tmp_path / n) for n in ("a.pdf", "b.pdf")] == [pages(report_pdf)] * 2
+
+
+def test_a_pdf_that_cannot_be_written_fails_that_agency_only(tmp_path):
+    """A directory where one report's PDF should go: that agency fails after its page was built, naming the PDF
+    and the file; the other agency's PDF is printed."""
+    require(pdf.available() is None, "Chromium", pdf.INSTALL)
+    agencies = [SEED_AGENCY.id, "hongsibu-edu-bureau"]
+    out = tmp_path / "out"
+    (out / "2022" / agencies[0] / "report.pdf").mkdir(parents=True)
+    settings = config.load(None, 2022, data_dir=DATA, output_dir=out, agencies=agencies, jobs=2, pdf=True)
+    outcomes = {o.agency: o for o in build.build(settings, stream=io.StringIO())}
+    assert outcomes[agencies[0]].status == "failed"
+    assert outcomes[agencies[0]].error.startswith("PDF: ") and "report.pdf" in outcomes[agencies[0]].error
+    assert outcomes[agencies[1]].status == "built" and (out / "2022" / agencies[1] / "report.pdf").is_file()
